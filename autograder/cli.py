@@ -1,0 +1,48 @@
+"""The `backprop` command: a thin CLI over the plain Python API of this package.
+
+Each group of verbs lives in its own module with a `register(app)` function; heavy imports
+(otter, sympy, matplotlib) happen inside the commands, so `backprop check` starts fast.
+"""
+
+from pathlib import Path
+
+import typer
+
+from autograder import paths
+
+app = typer.Typer(
+    help="Gradient descent and backpropagation exercises: check, grade, derive, plot.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main() -> None:
+    """Gradient descent and backpropagation exercises: check, grade, derive, plot."""
+
+
+@app.command()
+def stubs(
+    solutions: Path = typer.Option(paths.SOLUTIONS, help="The authored reference solutions."),
+    out: Path = typer.Option(paths.EXERCISES, help="Where the student stubs are written."),
+) -> None:
+    """Regenerate the student stubs (exercises/) from the solutions."""
+    from autograder.stubs import write_stubs
+
+    written = write_stubs(solutions, out)
+    for path in written:
+        typer.echo(f"wrote {path}")
+    typer.echo(f"{len(written)} stub(s) changed." if written else "Stubs already up to date.")
+
+
+def _register_commands() -> None:
+    # Each module adds its verbs; keep imports at module level of those files light.
+    import importlib
+
+    for name in ():
+        importlib.import_module(name).register(app)
+
+
+_register_commands()

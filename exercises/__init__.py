@@ -1,0 +1,1 @@
+"""Your exercise files: fill in the TODOs; `backprop check` grades them."""

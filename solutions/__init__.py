@@ -1,0 +1,1 @@
+"""Reference solutions (instructors only). `exercises/` is generated from these files."""
