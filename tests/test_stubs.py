@@ -99,7 +99,7 @@ def test_stub_keeps_signatures_and_docstrings(name):
     for func_name, fn in _public_functions(solution):
         target = getattr(stub, func_name.split(".")[0])
         if "." in func_name:
-            fn, target = getattr(fn.__self__.__class__, "step"), getattr(target, "step")
+            fn, target = fn.__self__.__class__.step, target.step
         assert inspect.signature(target) == inspect.signature(fn), func_name
         assert target.__doc__ == fn.__doc__ and fn.__doc__, func_name
 
