@@ -1,0 +1,235 @@
+"""The student side of grading: runs inside a sandboxed child process (and, for notebooks,
+in-process on the student's own namespace). It holds no solution and no expected value: it
+receives inputs, calls the student's functions and returns what they gave as plain data.
+
+Usage (by autograder.grading.sandbox): python -I -S child.py RESULTS_FD < job.json
+The job is a list of calls {"id", "module", "scenario", "args"}; one JSON line per call is
+written to RESULTS_FD: {"id", "ok": true, "value"} or {"id", "ok": false, "error", "message"}.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import os
+import sys
+import time
+import traceback
+
+import numpy as np
+
+try:  # inside the sandbox this file sits beside plain.py; in the package it is a submodule
+    from autograder.grading import plain
+except ImportError:  # pragma: no cover - exercised in the sandbox
+    import plain
+
+
+# ---------------------------------------------------------------- probes for train()
+class ProbeModel:
+    """A model train() can drive without using any exercise answer: yhat = w X,
+    L = (1/m) sum |yhat - y|^3. X's first row holds example ids, so the batches it sees
+    tell which examples each step used."""
+
+    def __init__(self):
+        self.seen: list[list[int]] = []
+
+    def forward(self, params, X):
+        yhat = params["w"] @ X
+        return yhat, {"yhat": yhat}
+
+    def loss(self, yhat, y):
+        return float(np.mean(np.abs(yhat - y) ** 3))
+
+    def backward(self, params, cache, X, y):
+        self.seen.append([int(i) for i in np.rint(X[0])])
+        d = cache["yhat"] - y
+        return {"w": (3 / y.shape[1]) * (np.abs(d) * d) @ X.T}
+
+
+class ProbeOptimizer:
+    """Sign descent, p <- p - lr sign(g): not one of the exercise optimizers."""
+
+    def __init__(self, lr):
+        self.lr = lr
+
+    def step(self, params, grads):
+        for key, g in grads.items():
+            params[key] = params[key] - self.lr * np.sign(g)
+
+
+# ---------------------------------------------------------------- scenarios
+def _same(a, b) -> bool:
+    try:
+        return plain.dumps(a) == plain.dumps(b)
+    except Exception:
+        return False
+
+
+def call(module, func, args):
+    """Call module.func(*args) on copies; report the result and which arguments it changed."""
+    fn = getattr(module, func)
+    given = copy.deepcopy(args)
+    result = fn(*given)
+    mutated = [i for i, (a, g) in enumerate(zip(args, given, strict=True)) if not _same(a, g)]
+    return {"result": result, "mutated": mutated}
+
+
+def init_params(module, n, k, seeds):
+    """init_params with each seed in turn, plus one draw with rng=None must still work."""
+    results = []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        before = rng.bit_generator.state["state"]["state"]
+        params = module.init_params(n, k, rng=rng)
+        advanced = rng.bit_generator.state["state"]["state"] != before
+        results.append({"params": params, "rng_used": advanced})
+    return results
+
+
+def optimizer_trace(module, cls, kwargs, params, grads_seq):
+    """Steps of module.<cls>(**kwargs) over a gradient sequence: params after every step."""
+    optimizer = getattr(module, cls)(**kwargs)
+    params = copy.deepcopy(params)
+    trace, grads_mutated = [], False
+    for grads in grads_seq:
+        given = copy.deepcopy(grads)
+        optimizer.step(params, given)
+        grads_mutated = grads_mutated or not _same(given, grads)
+        trace.append(dict(params))
+    return {"trace": trace, "grads_mutated": grads_mutated}
+
+
+def minibatches(module, X, y, batch_size, seeds):
+    """The batches of one minibatches() call per seed (at most 10,000)."""
+    out = []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        before = rng.bit_generator.state["state"]["state"]
+        batches = []
+        for i, batch in enumerate(module.minibatches(np.array(X), np.array(y), batch_size, rng)):
+            if i >= 10_000:
+                break
+            batches.append(list(batch) if isinstance(batch, tuple) else batch)
+        after = rng.bit_generator.state["state"]["state"]
+        out.append({"batches": batches, "rng_used": after != before})
+    return out
+
+
+def train(module, X, y, params, epochs, batch_size, seed, lr):
+    """module.train on the probe model and optimizer; the losses, batches seen and params."""
+    model = ProbeModel()
+    params = copy.deepcopy(params)
+    rng = None if seed is None else np.random.default_rng(seed)
+    losses = module.train(model, params, X, y, ProbeOptimizer(lr), epochs, batch_size, rng)
+    return {"losses": losses, "seen": model.seen, "params": params}
+
+
+def gradcheck(module, params, X, y, h=1e-5):
+    """The student's backward and central differences of the student's own forward and loss."""
+
+    def loss_at(p):
+        yhat, _ = module.forward(p, X)
+        return float(module.loss(yhat, y))
+
+    _, cache = module.forward(params, X)
+    grads = module.backward(params, cache, X, y)
+    numeric = {}
+    for key, value in params.items():
+        base = np.array(value, dtype=float)
+        num = np.zeros_like(base)
+        for index in np.ndindex(base.shape):
+            diffs = []
+            for sign in (1, -1):
+                p = base.copy()
+                p[index] += sign * h
+                diffs.append(loss_at(dict(params, **{key: p if p.ndim else float(p)})))
+            num[index] = (diffs[0] - diffs[1]) / (2 * h)
+        numeric[key] = num
+    return {"grads": grads, "numeric": numeric}
+
+
+def answers(module, ids):
+    """The typed answers of a derivations file: the value of each variable (or missing)."""
+    return {i: getattr(module, i) if hasattr(module, i) else {"missing": True} for i in ids}
+
+
+SCENARIOS = {
+    "call": call,
+    "init_params": init_params,
+    "optimizer_trace": optimizer_trace,
+    "minibatches": minibatches,
+    "train": train,
+    "gradcheck": gradcheck,
+    "answers": answers,
+}
+
+
+# ---------------------------------------------------------------- running calls
+def describe_exception(exc: BaseException) -> tuple[str, str]:
+    """(error type, message with the student's last line) for feedback."""
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if not f.filename.endswith(("child.py", "plain.py"))
+    ]
+    where = (
+        f" (at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}: "
+        f"{(frames[-1].line or '').strip()[:120]})"
+        if frames
+        else ""
+    )
+    message = str(exc).strip()[:500]
+    return type(exc).__name__, f"{type(exc).__name__}: {message}{where}"
+
+
+def run_call(modules: dict, call_spec: dict) -> dict:
+    """Run one call against the loaded modules; always returns a result record."""
+    name = call_spec["module"]
+    module = modules.get(name)
+    record = {"id": call_spec["id"]}
+    if isinstance(module, str):  # the import failed; the string says why
+        return dict(record, ok=False, error="ImportError", message=module)
+    started = time.perf_counter()
+    try:
+        value = SCENARIOS[call_spec["scenario"]](module, **call_spec["args"])
+        record.update(ok=True, value=plain.encode(value))
+    except NotImplementedError as exc:
+        record.update(ok=False, error="NotImplementedError", message=str(exc) or "not implemented")
+    except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt too
+        record["ok"] = False
+        record["error"], record["message"] = describe_exception(exc)
+    record["seconds"] = time.perf_counter() - started
+    return record
+
+
+def load_module(name: str):
+    """Import a student module, or return a string saying why it could not be imported."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return f"{name}.py is not in the submission"
+        return f"{name}.py could not be imported: {describe_exception(exc)[1]}"
+    except BaseException as exc:  # noqa: BLE001
+        return f"{name}.py could not be imported: {describe_exception(exc)[1]}"
+
+
+def main() -> None:  # pragma: no cover - runs in the child
+    import json
+
+    out = os.fdopen(int(sys.argv[1]), "w", buffering=1)
+    job = plain.decode(json.loads(sys.stdin.read()))
+    sys.stdin = open(os.devnull)  # input() must not hang the grader
+    modules: dict = {}
+    for call_spec in job:
+        name = call_spec["module"]
+        if name not in modules:
+            out.write(json.dumps({"importing": name}) + "\n")
+            modules[name] = load_module(name)
+        out.write(json.dumps(run_call(modules, call_spec)) + "\n")
+    out.close()
+    os._exit(0)  # skip interpreter teardown: a student's atexit or __del__ must not linger
+
+
+if __name__ == "__main__":
+    main()
