@@ -84,8 +84,11 @@ def build_questions(include_hidden: bool = True) -> list[Question]:
             pass
         else:
             hidden.add_cases(questions)
-    _number_calls(questions.values())
-    return list(questions.values())
+    from autograder.grading.derivation_cases import derivation_questions
+
+    every = list(questions.values()) + derivation_questions()
+    _number_calls(every)
+    return every
 
 
 def _number_calls(questions) -> None:

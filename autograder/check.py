@@ -1,0 +1,102 @@
+"""`backprop check`: the public tests on a student's files, and `check_here` for notebooks.
+
+Only public cases run here (no solution is needed, so this works in the student release).
+The student's code runs in the sandbox for files; for a notebook it runs in the notebook's own
+process on the functions defined there (nothing hidden is at stake locally).
+"""
+
+from __future__ import annotations
+
+import io
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.grading import plain
+from autograder.grading.child import run_call
+from autograder.grading.questions import build_questions
+from autograder.grading.runner import (
+    QuestionResult,
+    SubmissionResult,
+    _judge_case,
+    grade_submission,
+)
+
+
+def public_questions():
+    return build_questions(include_hidden=False)
+
+
+def check_path(path: Path) -> SubmissionResult:
+    """Run the public tests on a folder (or zip) of exercise files."""
+    return grade_submission(path, public_questions(), name=path.name)
+
+
+def render(result: SubmissionResult, width: int = 110) -> str:
+    """The per-question table a student reads, as text."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"backprop check: {result.name}", show_lines=False)
+    table.add_column("question", no_wrap=True)
+    table.add_column("points", justify="right", no_wrap=True)
+    table.add_column("feedback")
+    for q in result.questions:
+        failing = [c.feedback for c in q.cases if not c.passed]
+        mark = "[green]ok[/]" if not failing else "[red]" + _first(failing) + "[/]"
+        table.add_row(q.id, f"{q.score:g}/{q.possible:g}", mark)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
+    console.print(table)
+    console.print(
+        f"public tests: {result.total:g}/{result.possible:g} points. Hidden tests, run when your "
+        "work is graded, compare your functions with the reference on more inputs."
+    )
+    if result.printed.strip():
+        console.print("your code printed (first lines):\n" + result.printed[:1500])
+    return buffer.getvalue()
+
+
+def _first(messages: list[str]) -> str:
+    return messages[0].replace("[", "\\[")
+
+
+# ------------------------------------------------------------------ notebooks
+@dataclass
+class CheckReport:
+    question: str
+    result: QuestionResult
+
+    @property
+    def passed(self) -> bool:
+        return self.result.score == self.result.possible
+
+    def __repr__(self) -> str:
+        return self.result.feedback()
+
+
+def check_here(question_id: str, namespace: dict) -> CheckReport | None:
+    """Run the public tests of one question on the functions defined in `namespace` (a
+    notebook's globals()). Prints the result and never raises."""
+    questions = {q.id: q for q in public_questions()}
+    question = questions.get(question_id)
+    if question is None:
+        print(f"unknown question {question_id!r}; known: {', '.join(questions)}")
+        return None
+    module = types.SimpleNamespace(**namespace)
+    records = {}
+    for case in question.cases:
+        for call in case.calls:
+            # round-trip through plain data, as from the sandbox, so checks see the same values
+            record = run_call({question.module: module}, plain.decode(plain.encode(call)))
+            records[call["id"]] = record
+    outcome = types.SimpleNamespace(records=records)
+    files = {f"{question.module}.py": None}
+    result = QuestionResult(
+        question.id, [_judge_case(question, c, files, outcome) for c in question.cases]
+    )
+    report = CheckReport(question.id, result)
+    status = "passed" if report.passed else "not passed yet"
+    print(f"{question.id}: {result.score:g}/{result.possible:g} public points, {status}")
+    print(result.feedback())
+    return report

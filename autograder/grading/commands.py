@@ -1,0 +1,63 @@
+"""The grading verbs of `backprop`: check, grade, gradescope, release, submit."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import typer
+
+from autograder import paths
+
+
+def check(
+    path: Path = typer.Argument(paths.EXERCISES, help="Your exercise files (a folder or .zip)."),
+) -> None:
+    """Run the public tests on your exercise files and show what to fix."""
+    from autograder.check import check_path, render
+
+    if not path.exists():
+        typer.echo(f"error: {path} does not exist; give the folder holding your exercise files")
+        raise typer.Exit(2)
+    result = check_path(path)
+    typer.echo(render(result))
+    raise typer.Exit(0 if result.total == result.possible else 1)
+
+
+def grade(
+    submissions: Path = typer.Argument(
+        ..., help="A folder of submissions (folders or .zip files)."
+    ),
+    out: Path = typer.Option(..., "--out", help="Where grades.csv and the JSON files go."),
+    jobs: int = typer.Option(0, help="Parallel submissions (default: every core)."),
+) -> None:
+    """Grade a folder of submissions: grades.csv and Gradescope results per submission."""
+    from rich.progress import Progress
+
+    from autograder.grading.batch import grade_all, list_submissions, write_results
+    from autograder.grading.questions import build_questions
+
+    if not submissions.is_dir():
+        typer.echo(f"error: {submissions} is not a folder of submissions")
+        raise typer.Exit(2)
+    entries = list_submissions(submissions)
+    if not entries:
+        typer.echo(f"error: {submissions} holds no submission folders or .zip files")
+        raise typer.Exit(2)
+    started = time.perf_counter()
+    with Progress(transient=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("grading", total=len(entries))
+        results = grade_all(entries, jobs or None, on_done=lambda _: progress.advance(task))
+    ids = [q.id for q in build_questions()]
+    csv_path = write_results(results, out, ids)
+    seconds = time.perf_counter() - started
+    typer.echo(f"graded {len(results)} submissions in {seconds:.1f} s -> {csv_path}")
+    for r in results:
+        if r.status != "ok":
+            typer.echo(f"  {r.name}: {r.total:g}/{r.possible:g} ({r.status})")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(check)
+    app.command()(grade)

@@ -1,0 +1,71 @@
+"""The derivation questions (autograder.derivations) as graded questions `derivations.<id>`.
+
+The student's answers file is read in the sandbox (only the strings come back); each answer is
+checked by autograder.derivations.check_answer in the grader. Its credit (1 for right, partial
+for right up to a listed misconception or factor) maps onto two pass/fail cases, so that otter
+(which scores cases, not fractions) gives the same points.
+"""
+
+from __future__ import annotations
+
+from autograder.grading.questions import Case, Question, make_call
+
+MODULE = "derivations"
+
+
+def derivation_questions() -> list[Question]:
+    """One question per derivation in the bank, or none when the bank is unavailable."""
+    try:
+        from autograder.derivations import QUESTIONS, check_answer
+    except ImportError:
+        return []
+    bank = list(QUESTIONS.values()) if isinstance(QUESTIONS, dict) else list(QUESTIONS)
+    ids = [q.id for q in bank]
+    shared = make_call(MODULE, "answers", ids=ids)  # one call reads every answer
+    questions = []
+    for q in bank:
+        verdicts: dict = {}
+
+        def verdict(values, qid=q.id, verdicts=verdicts):
+            answers = values[0]
+            if not isinstance(answers, dict):
+                return None
+            key = repr(answers.get(qid))
+            if key not in verdicts:
+                raw = answers.get(qid)
+                missing = raw is None or (isinstance(raw, dict) and raw.get("missing"))
+                # a non-string (Foreign: any object) is passed on for check_answer to reject
+                verdicts[key] = None if missing else check_answer(qid, raw)
+            return verdicts[key]
+
+        def feedback(v, qid=q.id):
+            if v is None:
+                return f"derivations.{qid}: the variable {qid} is missing from derivations.py"
+            return f"derivations.{qid}: read as {v.read_as}: {v.feedback}"
+
+        def judge_partial(values, verdict=verdict, feedback=feedback):
+            v = verdict(values)
+            return None if v is not None and v.credit >= 0.5 else feedback(v)
+
+        def judge_full(values, verdict=verdict, feedback=feedback):
+            v = verdict(values)
+            return None if v is not None and v.credit >= 1.0 else feedback(v)
+
+        half = q.points / 2
+        questions.append(
+            Question(
+                f"{MODULE}.{q.id}",
+                MODULE,
+                [
+                    Case(
+                        "right up to a factor or a listed misconception",
+                        half,
+                        False,
+                        [shared],
+                        judge_partial,
+                    ),
+                    Case("right", half, False, [shared], judge_full),
+                ],
+            )
+        )
+    return questions
