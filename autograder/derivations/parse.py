@@ -1,0 +1,628 @@
+"""Read a typed formula into a small, safe expression tree.
+
+Student text is never given to eval, sympify or parse_expr (all three run Python). It goes
+through `ast.parse(text, mode="eval")`, which only builds a syntax tree, and the tree is walked
+with an allow-list: numbers, the question's symbols, the functions below, the operators
++ - * / @ ** (or ^), unary minus, `.T`, `sum(..., axis=...)` and `(Z > 0)`. Anything else (calls
+of other names, attribute chains, subscripts, lambdas, strings...) is rejected with a message.
+Limits keep every later step cheap: MAX_CHARS characters, MAX_DEPTH levels of nesting, no number
+above MAX_NUMBER and only small constant exponents (so `10**10**10` never gets computed).
+
+LaTeX (the subset in LATEX_HELP) is translated into the same numpy-like text first.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+MAX_CHARS = 2000
+MAX_DEPTH = 60
+MAX_NUMBER = 10**6
+MAX_EXPONENT = 64
+
+# Elementwise functions; `step` is relu's derivative (1 where the input is > 0, else 0).
+FUNCTIONS = ("sigmoid", "relu", "tanh", "exp", "log", "step")
+ALIASES = {"ln": "log", "heaviside": "step", "relu_prime": "step", "σ": "sigmoid"}
+SUM = "sum"
+
+LATEX_HELP = r"""LaTeX accepted: \frac{a}{b}, \hat{y}, X^\top / X^T / X^{T} / X^\intercal (transpose),
+\odot (elementwise product), \cdot or juxtaposition (product), \sigma(...), \tanh, \exp, \log,
+\operatorname{relu}(...), e^{...}, W_1 / w_{2} subscripts, \left( \right), \vec{1} (ones),
+\mathbb{1}[Z > 0] (relu's derivative)."""
+
+
+class ParseError(ValueError):
+    """The text is not a formula we accept; the message says why and where."""
+
+    def __init__(self, message: str, text: str = "", pos: int | None = None):
+        if pos is not None and text:
+            pos = max(0, min(pos, len(text)))
+            snippet = text if len(text) <= 80 else text[max(0, pos - 40) : pos + 40]
+            caret = pos if len(text) <= 80 else min(pos, 40)
+            message = f"{message} (at character {pos + 1})\n    {snippet}\n    {' ' * caret}^"
+        super().__init__(message)
+        self.pos = pos
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node of an expression: op in
+    num (value: (Fraction, text)), name (value: str), neg, add, sub, mul (elementwise),
+    div, matmul, prod (a product whose kind the shapes decide: LaTeX juxtaposition), pow,
+    T (transpose), call (value: function name; for sum, value: ("sum", axis))."""
+
+    op: str
+    args: tuple = ()
+    value: object = None
+    pos: int = 0
+
+    def names(self) -> set[str]:
+        found = {self.value} if self.op == "name" else set()
+        for arg in self.args:
+            found |= arg.names()
+        return found
+
+
+_BINOPS = {
+    ast.Add: "add",
+    ast.Sub: "sub",
+    ast.Mult: "mul",
+    ast.Div: "div",
+    ast.MatMult: "matmul",
+    ast.Pow: "pow",
+}
+
+_UNICODE = {
+    "⊙": "*",
+    "∘": "*",
+    "·": "*",
+    "×": "*",
+    "−": "-",
+    "ŷ": "yhat",
+    "ᵀ": ".T",
+    "σ": "sigmoid",
+    "²": "**2",
+}
+
+
+def parse(text: str, names: set[str] | frozenset[str], *, scalar: bool = False) -> Node:
+    """Parse student text (numpy-like or LaTeX) into a Node tree.
+
+    Args:
+        text: the answer as typed.
+        names: the symbols the question allows (e.g. {"X", "y", "yhat", "m"}).
+        scalar: True for questions on scalars (then `^T` is ambiguous and rejected).
+
+    Raises:
+        ParseError: with a message for the student.
+    """
+    if len(text) > MAX_CHARS:
+        raise ParseError(f"the answer is {len(text):,} characters long; the limit is {MAX_CHARS:,}")
+    if "\x00" in text:
+        raise ParseError("the answer contains a NUL character")
+    stripped = text.strip()
+    if not stripped:
+        raise ParseError("the answer is empty")
+    latex = "\\" in stripped or "{" in stripped or stripped.startswith("$")
+    if latex:
+        source = latex_to_text(stripped.strip("$ "), names, scalar=scalar)
+        offsets = None
+    else:
+        source, offsets = _normalize_text(stripped)
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as error:
+        pos = (error.offset or 1) - 1
+        if offsets is not None:
+            pos = offsets[min(pos, len(offsets) - 1)] if offsets else 0
+        hint = " (write products with * or @)" if re.search(r"\d[A-Za-z(]", source) else ""
+        where = "" if offsets is not None else f" in the translated form `{source}`"
+        raise ParseError(
+            f"syntax error{where}: {error.msg}{hint}", stripped if offsets else "", pos
+        ) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ParseError("the answer is nested too deeply") from None
+    walker = _Walker(source, names, latex, offsets, stripped)
+    try:
+        return walker.visit(tree.body, 0)
+    except RecursionError:
+        raise ParseError("the answer is nested too deeply") from None
+
+
+def _normalize_text(text: str) -> tuple[str, list[int]]:
+    """`^` -> `**` and a few unicode symbols -> ASCII; returns the text and, for every character
+    of the result, its position in the original (so errors point at what the student typed)."""
+    out, offsets = [], []
+    for i, char in enumerate(text):
+        replacement = "**" if char == "^" else _UNICODE.get(char, char)
+        out.append(replacement)
+        offsets.extend([i] * len(replacement))
+    offsets.append(len(text))
+    return "".join(out), offsets
+
+
+class _Walker:
+    def __init__(self, source, names, latex, offsets, original):
+        self.source, self.names, self.latex = source, names, latex
+        self.offsets, self.original = offsets, original
+
+    def error(self, message: str, node: ast.AST | None = None):
+        pos = getattr(node, "col_offset", None)
+        if self.offsets is not None:
+            if pos is not None:
+                pos = self.offsets[min(pos, len(self.offsets) - 1)]
+            return ParseError(message, self.original, pos)
+        return ParseError(f"{message} (in the translated form `{self.source}`)", self.source, pos)
+
+    def visit(self, node: ast.AST, depth: int) -> Node:
+        if depth > MAX_DEPTH:
+            raise self.error(f"the answer is nested more than {MAX_DEPTH} levels deep", node)
+        pos = getattr(node, "col_offset", 0)
+        if isinstance(node, ast.Constant):
+            return self.number(node)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = self.visit(node.operand, depth + 1)
+            return Node("neg", (inner,), pos=pos) if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Mod) and self.latex:
+                op = "prod"
+            elif type(node.op) in _BINOPS:
+                op = _BINOPS[type(node.op)]
+            else:
+                symbol = {ast.BitXor: "^", ast.Mod: "%", ast.FloorDiv: "//"}.get(type(node.op))
+                what = f"the operator {symbol}" if symbol else "this operator"
+                raise self.error(f"{what} is not allowed; use + - * / @ **", node)
+            left = self.visit(node.left, depth + 1)
+            right = self.visit(node.right, depth + 1)
+            if op == "pow":
+                self.check_exponent(right, node)
+            return Node(op, (left, right), pos=pos)
+        if isinstance(node, ast.Attribute):
+            if node.attr == "T":
+                return Node("T", (self.visit(node.value, depth + 1),), pos=pos)
+            raise self.error(f"`.{node.attr}` is not allowed; the only attribute is .T", node)
+        if isinstance(node, ast.Call):
+            return self.call(node, depth)
+        if isinstance(node, ast.Compare):
+            return self.compare(node, depth)
+        kind = type(node).__name__
+        raise self.error(f"{kind} is not allowed in a formula", node)
+
+    def number(self, node: ast.Constant) -> Node:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.error(f"{value!r} is not a number; only numbers and symbols", node)
+        if not abs(value) <= MAX_NUMBER:
+            raise self.error(f"numbers above {MAX_NUMBER:,} are not needed here", node)
+        exact = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+        return Node("num", value=(exact, repr(value)), pos=node.col_offset)
+
+    def name(self, node: ast.Name) -> Node:
+        name = ALIASES.get(node.id, node.id)
+        if name in self.names:
+            return Node("name", value=name, pos=node.col_offset)
+        if name in FUNCTIONS or name == SUM:
+            raise self.error(f"{name} is a function: write {name}(...)", node)
+        allowed = ", ".join(sorted(self.names))
+        hint = ""
+        if name == "T":
+            hint = "; for a transpose write X.T"
+        elif name == "e":
+            hint = "; for e^x write exp(x)"
+        elif name.lower() in {n.lower() for n in self.names}:
+            hint = "; names are case-sensitive"
+        raise self.error(f"unknown name {name!r}{hint}; the symbols are: {allowed}", node)
+
+    def check_exponent(self, exponent: Node, node: ast.AST) -> None:
+        if _contains(exponent, "pow"):
+            raise self.error("powers inside an exponent are not allowed (e.g. 10**10**10)", node)
+        value = _constant(exponent)
+        if value is not None and abs(value) > MAX_EXPONENT:
+            raise self.error(f"exponents above {MAX_EXPONENT} are not needed here", node)
+
+    def call(self, node: ast.Call, depth: int) -> Node:
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            if func.value.id not in ("np", "numpy"):
+                raise self.error("only np.<function> calls are allowed", node)
+            fname = func.attr
+        elif isinstance(func, ast.Name):
+            fname = func.id
+        else:
+            raise self.error("only calls of the listed functions are allowed", node)
+        fname = ALIASES.get(fname, fname)
+        if fname not in FUNCTIONS and fname != SUM:
+            listed = ", ".join((*FUNCTIONS, "sum"))
+            raise self.error(f"unknown function {fname!r}; the functions are: {listed}", node)
+        if len(node.args) != 1:
+            raise self.error(f"{fname}(...) takes exactly one argument", node)
+        if fname == "step" and isinstance(node.args[0], ast.Compare):
+            return self.compare(node.args[0], depth + 1)  # \mathbb{1}[Z > 0]
+        arg = self.visit(node.args[0], depth + 1)
+        if fname != SUM:
+            if node.keywords:
+                raise self.error(f"{fname}(...) takes no keyword arguments", node)
+            return Node("call", (arg,), fname, pos=node.col_offset)
+        axis = None
+        for keyword in node.keywords:
+            value = keyword.value
+            if keyword.arg == "axis" and isinstance(value, ast.Constant) and value.value in (0, 1):
+                axis = value.value
+            elif keyword.arg == "keepdims" and isinstance(value, ast.Constant):
+                pass  # sums always keep their dimensions here, like the notes' X 1
+            else:
+                raise self.error("sum(...) accepts only axis=0 or axis=1 (and keepdims)", node)
+        return Node("call", (arg,), (SUM, axis), pos=node.col_offset)
+
+    def compare(self, node: ast.Compare, depth: int) -> Node:
+        right = node.comparators[0] if len(node.comparators) == 1 else None
+        if (
+            len(node.ops) != 1
+            or not isinstance(node.ops[0], (ast.Gt, ast.GtE))
+            or not isinstance(right, ast.Constant)
+            or right.value != 0
+        ):
+            raise self.error("the only comparison allowed is (Z > 0), relu's derivative", node)
+        arg = self.visit(node.left, depth + 1)
+        return Node("call", (arg,), "step", pos=node.col_offset)
+
+
+def _contains(node: Node, op: str) -> bool:
+    return node.op == op or any(_contains(arg, op) for arg in node.args)
+
+
+def _constant(node: Node) -> Fraction | None:
+    """The value of a purely numeric exponent (2, -1, 1/2), else None."""
+    if node.op == "num":
+        return node.value[0]
+    if node.op == "neg":
+        inner = _constant(node.args[0])
+        return None if inner is None else -inner
+    if node.op in ("div", "mul", "add", "sub"):
+        left, right = _constant(node.args[0]), _constant(node.args[1])
+        if left is None or right is None:
+            return None
+        if node.op == "div":
+            return None if right == 0 else left / right
+        return {"mul": left * right, "add": left + right, "sub": left - right}[node.op]
+    return None
+
+
+# ----------------------------------------------------------------------------------- LaTeX
+
+_SPACING = {",", ";", "!", " ", ":", "quad", "qquad", "displaystyle", "left", "right"}
+_SIZES = {"big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr"}
+_FONTS = {"mathbf", "boldsymbol", "bm", "mathit", "mathrm", "mathsf", "text", "operatorname"}
+_LATEX_FUNCS = {"sigma": "sigmoid", "tanh": "tanh", "exp": "exp", "log": "log", "ln": "log"}
+_TRANSPOSE = {"T", r"\top", r"\intercal", r"\mathsf{T}", r"\mathrm{T}", r"\mathbf{T}", "{T}"}
+
+
+class _Latex:
+    """A small recursive translator: LaTeX -> tokens -> numpy-like text with `%` marking the
+    products whose kind (matrix or scalar) the shapes will decide."""
+
+    def __init__(self, text: str, names, scalar: bool):
+        self.text, self.i, self.names, self.scalar = text, 0, names, scalar
+        self.tokens: list[tuple[str, str]] = []
+
+    def fail(self, message: str):
+        return ParseError(f"LaTeX: {message}", self.text, self.i)
+
+    def peek(self) -> str:
+        return self.text[self.i] if self.i < len(self.text) else ""
+
+    def command(self) -> str:
+        start = self.i = self.i + 1  # skip the backslash
+        while self.i < len(self.text) and self.text[self.i].isalpha():
+            self.i += 1
+        if self.i == start and self.i < len(self.text):
+            self.i += 1  # \, \; \{ ...
+        return self.text[start : self.i]
+
+    def group(self) -> str:
+        """The raw text of the next argument: {...} or one character / one command."""
+        while self.peek() == " ":
+            self.i += 1
+        if self.peek() == "{":
+            depth, start = 0, self.i
+            while self.i < len(self.text):
+                char = self.text[self.i]
+                depth += char == "{"
+                depth -= char == "}"
+                self.i += 1
+                if depth == 0:
+                    return self.text[start + 1 : self.i - 1]
+            raise self.fail("unbalanced braces")
+        if self.peek() == "\\":
+            start = self.i
+            self.command()
+            return self.text[start : self.i]
+        if not self.peek():
+            raise self.fail("an argument is missing at the end")
+        self.i += 1
+        return self.text[self.i - 1]
+
+    def sub(self, raw: str) -> list[tuple[str, str]]:
+        inner = _Latex(raw, self.names, self.scalar)
+        inner.run()
+        return inner.tokens
+
+    def emit_group(self, tokens):
+        self.tokens.append(("open", "("))
+        self.tokens.extend(tokens)
+        self.tokens.append(("close", ")"))
+
+    def run(self) -> None:
+        text = self.text
+        while self.i < len(text):
+            char = text[self.i]
+            if char.isspace():
+                self.i += 1
+            elif char == "\\":
+                self.latex_command()
+            elif char == "^":
+                self.i += 1
+                self.superscript(self.group())
+            elif char == "_":
+                self.i += 1
+                raw = self.group().strip()
+                if not raw.isalnum() or not self.tokens or self.tokens[-1][0] != "name":
+                    raise self.fail(f"subscript _{{{raw}}} is not understood")
+                kind, name = self.tokens.pop()
+                self.tokens.append((kind, name + raw))
+            elif char in "{[":
+                self.tokens.append(("open", "("))
+                self.i += 1
+            elif char in "}]":
+                self.tokens.append(("close", ")"))
+                self.i += 1
+            elif char in "()":
+                self.tokens.append(("open" if char == "(" else "close", char))
+                self.i += 1
+            elif char in "+-*/":
+                self.tokens.append(("op", char))
+                self.i += 1
+            elif char == ">":
+                self.tokens.append(("op", ">"))
+                self.i += 1
+            elif char.isdigit() or char == ".":
+                start = self.i
+                while self.i < len(text) and (text[self.i].isdigit() or text[self.i] == "."):
+                    self.i += 1
+                self.tokens.append(("num", text[start : self.i]))
+            elif char.isalpha():
+                self.word()
+            elif char == "'":
+                raise self.fail("primes (σ') are ambiguous: write the derivative out")
+            elif char == "|":
+                raise self.fail("norms |...| are not supported: write sums with \\vec{1}")
+            else:
+                raise self.fail(f"the character {char!r} is not understood")
+
+    def word(self) -> None:
+        text, start = self.text, self.i
+        while self.i < len(text) and text[self.i].isalnum():
+            self.i += 1
+        word = text[start : self.i]
+        if word in self.names or word in FUNCTIONS or word in ALIASES:
+            self.tokens.append(("func" if word in FUNCTIONS else "name", ALIASES.get(word, word)))
+            return
+        # LaTeX names are single letters: "wx" is w times x.
+        for offset, letter in enumerate(word):
+            self.i = start + offset + 1
+            if letter == "e" and letter not in self.names:
+                rest = text[self.i :].lstrip()
+                if offset == len(word) - 1 and rest.startswith("^"):
+                    self.i = len(text) - len(rest) + 1
+                    self.tokens.append(("func", "exp"))
+                    self.emit_group(self.sub(self.group()))
+                    return
+                raise self.fail("a bare e is ambiguous: write e^{...} or \\exp(...)")
+            self.tokens.append(("num" if letter.isdigit() else "name", letter))
+        self.i = start + len(word)
+
+    def latex_command(self) -> None:
+        name = self.command()
+        if name in _SPACING or name in _SIZES:
+            return
+        if name in ("frac", "dfrac", "tfrac"):
+            top, bottom = self.sub(self.group()), self.sub(self.group())
+            self.tokens.append(("open", "("))
+            self.emit_group(top)
+            self.tokens.append(("op", "/"))
+            self.emit_group(bottom)
+            self.tokens.append(("close", ")"))
+        elif name == "hat":
+            raw = self.group().strip()
+            if raw != "y":
+                raise self.fail(f"\\hat{{{raw}}} is not a symbol here (only \\hat{{y}})")
+            self.tokens.append(("name", "yhat"))
+        elif name in _LATEX_FUNCS:
+            self.tokens.append(("func", _LATEX_FUNCS[name]))
+        elif name in ("odot", "circ"):
+            self.tokens.append(("op", "*"))
+        elif name in ("cdot", "times"):
+            self.tokens.append(("op", "%"))
+        elif name in ("vec", "mathbb") or name in _FONTS:
+            raw = self.group().strip()
+            if raw == "1":
+                self.one_vector()
+            elif raw.lower() in ("relu", "sigmoid", "tanh", "exp", "log", "step"):
+                self.tokens.append(("func", raw.lower()))
+            elif raw.isalnum():
+                self.tokens.append(("name", raw))
+            else:
+                self.tokens.extend(self.sub(raw))
+        elif name in ("{", "}"):
+            self.tokens.append(("open" if name == "{" else "close", "(" if name == "{" else ")"))
+        elif name in ("sum", "partial", "nabla"):
+            raise self.fail(f"\\{name} is not supported: write sums with \\vec{{1}} or sum(...)")
+        else:
+            raise self.fail(f"\\{name} is not understood. {LATEX_HELP}")
+
+    def one_vector(self) -> None:
+        # \mathbb{1}[Z > 0] is the indicator, relu's derivative; \vec{1} alone is the ones vector.
+        rest = self.text[self.i :].lstrip()
+        if rest.startswith(("[", "_")) or rest.startswith("\\{"):
+            self.tokens.append(("func", "step"))
+        else:
+            self.tokens.append(("name", "ones"))
+
+    def superscript(self, raw: str) -> None:
+        compact = raw.replace(" ", "")
+        if compact in _TRANSPOSE or "{" + compact + "}" in _TRANSPOSE:
+            if self.scalar:
+                raise self.fail("^T on a scalar question is ambiguous (power or transpose?)")
+            if not self.tokens or self.tokens[-1][0] not in ("name", "close", "post"):
+                raise self.fail("^T must follow a symbol or a parenthesis")
+            self.tokens.append(("post", ".T"))
+            return
+        self.tokens.append(("op", "**"))
+        self.emit_group(self.sub(raw))
+
+
+def latex_to_text(text: str, names, *, scalar: bool = False) -> str:
+    """Translate the LaTeX subset (LATEX_HELP) into numpy-like text; `%` marks a product
+    (juxtaposition, \\cdot) whose kind is decided from the shapes."""
+    translator = _Latex(text, set(names), scalar)
+    translator.run()
+    tokens = translator.tokens
+    out: list[str] = []
+    opener_before: list[str] = []  # for each open paren: the token before it
+    before_operand: list[str] = []
+    for index, (kind, value) in enumerate(tokens):
+        prev = tokens[index - 1] if index else ("", "")
+        if prev[0] == "func" and kind != "open":
+            raise ParseError(f"LaTeX: write {prev[1]}(...) with parentheses around its argument")
+        if prev[0] in ("num", "name", "close", "post") and kind in ("num", "name", "open", "func"):
+            # Juxtaposition: a product. After a division it is ambiguous (1/2x).
+            if before_operand and before_operand[-1] == "/":
+                raise ParseError(
+                    "LaTeX: a product right after / is ambiguous (1/2x): use \\frac{..}{..}"
+                )
+            out.append("%")
+            before_operand = []
+        if kind == "open":
+            opener_before.append(out[-1] if out else "")
+        if kind in ("num", "name", "func"):
+            before_operand.append(out[-1] if out else "")
+        if kind == "close":
+            before_operand.append(opener_before.pop() if opener_before else "")
+        out.append(value)
+    return " ".join(out).replace("( ", "(").replace(" )", ")").replace(" .T", ".T")
+
+
+# ----------------------------------------------------------------------------------- printing
+
+_PREC = {"add": 1, "sub": 1, "mul": 2, "div": 2, "matmul": 2, "prod": 2, "neg": 3, "pow": 4}
+_SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "matmul": "@", "prod": "*", "pow": "**"}
+
+
+def to_text(node: Node) -> str:
+    """Numpy-like text of a tree, in the order it was typed, with only the needed parentheses."""
+    op = node.op
+    if op == "num":
+        return node.value[1]
+    if op == "name":
+        return node.value
+    if op == "T":
+        return f"{_wrap(node.args[0], 5)}.T"
+    if op == "call":
+        if isinstance(node.value, tuple):
+            axis = node.value[1]
+            return f"sum({to_text(node.args[0])}{'' if axis is None else f', axis={axis}'})"
+        return f"{node.value}({to_text(node.args[0])})"
+    if op == "neg":
+        return f"-{_wrap(node.args[0], 3)}"
+    left, right = node.args
+    prec = _PREC[op]
+    if op == "pow":
+        return f"{_wrap(left, 5)}**{_wrap(right, 5)}"
+    # Left-associative: the right operand needs parentheses at equal precedence; so does a left
+    # operand mixing @ with * or / (correct without them, but hard to read).
+    mixed = prec == 2 and left.op in ("mul", "div", "matmul") and (left.op == "matmul") != (
+        op == "matmul"
+    )
+    return f"{_wrap(left, prec + mixed)} {_SYMBOL[op]} {_wrap(right, prec + 1)}"
+
+
+def _wrap(node: Node, prec: int) -> str:
+    inner = to_text(node)
+    own = _PREC.get(node.op, 5)
+    if node.op == "num" and node.value[0] < 0:
+        own = 3
+    return f"({inner})" if own < prec else inner
+
+
+_LATEX_NAMES = {"yhat": r"\hat{y}", "ones": r"\vec{1}"}
+
+
+def latex_name(name: str) -> str:
+    if name in _LATEX_NAMES:
+        return _LATEX_NAMES[name]
+    if name.startswith("d") and len(name) > 1 and name[1:] not in ("",):
+        return r"\frac{\partial \mathcal{L}}{\partial " + latex_name(name[1:]) + "}"
+    match = re.fullmatch(r"([A-Za-z]+?)(\d+)", name)
+    return f"{match.group(1)}_{match.group(2)}" if match else name
+
+
+def to_latex(node: Node, scalars: set[str] = frozenset()) -> str:
+    """LaTeX in the notes' notation: juxtaposition for products with a scalar and matrix
+    products, \\odot for elementwise ones, ^\\top, \\frac, \\vec{1}. `scalars` are the names
+    that stand for numbers (so their products print as juxtaposition, not \\odot)."""
+
+    def scalar(n: Node) -> bool:
+        return all(name in scalars for name in n.names())
+
+    def wrap(n: Node, prec: int) -> str:
+        inner = go(n)
+        own = _PREC.get(n.op, 5)
+        if n.op == "div":
+            own = 5  # \frac is self-delimiting
+        return rf"\left({inner}\right)" if own < prec else inner
+
+    def go(n: Node) -> str:
+        op = n.op
+        if op == "num":
+            value = n.value[0]
+            return (
+                str(value)
+                if value.denominator == 1
+                else rf"\frac{{{value.numerator}}}{{{value.denominator}}}"
+            )
+        if op == "name":
+            return latex_name(n.value)
+        if op == "T":
+            return rf"{wrap(n.args[0], 5)}^\top"
+        if op == "call":
+            arg = go(n.args[0])
+            if isinstance(n.value, tuple):
+                return (
+                    rf"\left({arg}\right)\vec{{1}}"
+                    if n.value[1] == 1
+                    else rf"\sum {wrap(n.args[0], 5)}"
+                )
+            if n.value == "step":
+                return rf"\mathbb{{1}}[{arg} > 0]"
+            fn = {"sigmoid": r"\sigma", "relu": r"\operatorname{relu}"}.get(n.value, "\\" + n.value)
+            return rf"{fn}\left({arg}\right)"
+        if op == "neg":
+            return f"-{wrap(n.args[0], 3)}"
+        left, right = n.args
+        if op == "div":
+            return rf"\frac{{{go(left)}}}{{{go(right)}}}"
+        if op == "pow":
+            return f"{wrap(left, 5)}^{{{go(right)}}}"
+        if op in ("add", "sub"):
+            return f"{wrap(left, 1)} {'+' if op == 'add' else '-'} {wrap(right, 2)}"
+        if op == "mul" and not (scalar(left) or scalar(right)):
+            return rf"{wrap(left, 2)} \odot {wrap(right, 3)}"
+        joiner = r" \cdot " if left.op == "num" and right.op == "num" else " "
+        return f"{wrap(left, 2)}{joiner}{wrap(right, 3)}"
+
+    return go(node)
