@@ -58,6 +58,47 @@ def grade(
             typer.echo(f"  {r.name}: {r.total:g}/{r.possible:g} ({r.status})")
 
 
+def gradescope(
+    out: Path = typer.Option(Path("autograder.zip"), "--out", help="The zip to upload."),
+) -> None:
+    """Build the Gradescope autograder zip with `otter generate` (hidden tests included)."""
+    from autograder.grading.otter_export import build_gradescope_zip
+    from autograder.grading.questions import build_questions
+
+    questions = build_questions()
+    path = build_gradescope_zip(questions, out)
+    points = sum(q.points for q in questions)
+    typer.echo(
+        f"wrote {path}: {len(questions)} questions, {points:g} points. Upload it as the "
+        "autograder of a Gradescope programming assignment; students upload the zip "
+        "that `backprop submit` makes."
+    )
+
+
+def submit(
+    folder: Path = typer.Argument(paths.EXERCISES, help="Your exercise files."),
+    out: Path = typer.Option(Path("submission.zip"), "--out", help="The zip to upload."),
+) -> None:
+    """Pack your exercise files into submission.zip for Gradescope."""
+    from autograder.grading.otter_export import pack_submission
+
+    names = pack_submission(folder, out)
+    if not names:
+        typer.echo(f"error: no exercise files found in {folder}")
+        raise typer.Exit(2)
+    typer.echo(f"wrote {out} with {', '.join(names)}. Upload it to Gradescope.")
+
+
 def register(app: typer.Typer) -> None:
-    app.command()(check)
-    app.command()(grade)
+    for command in (check, grade, gradescope, submit, release):
+        app.command()(command)
+
+
+def release(
+    out: Path = typer.Option(..., "--out", help="The folder to write the student release to."),
+) -> None:
+    """Write the student release: exercises, notebooks, public tests, the check command."""
+    from autograder.grading.release import build_release
+
+    build_release(out)
+    typer.echo(f"wrote the student release to {out} (no solutions, no hidden tests)")

@@ -126,4 +126,9 @@ def mismatch(
     hint = factor_mistake(arr, expected, m, key)
     if hint:
         return f"{name} has the wrong values; likely mistake: {hint}"
-    return f"{name} has the right shape {_shape_text(expected.shape)} but the wrong values"
+    right = (
+        "is a scalar as expected"
+        if expected.shape == ()
+        else f"has the right shape {expected.shape}"
+    )
+    return f"{name} {right} but the wrong values"

@@ -8,6 +8,8 @@ for right up to a listed misconception or factor) maps onto two pass/fail cases,
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from autograder.grading.questions import Case, Question, make_call
 
 MODULE = "derivations"
@@ -19,6 +21,8 @@ def derivation_questions() -> list[Question]:
         from autograder.derivations import QUESTIONS, check_answer
     except ImportError:
         return []
+    # check_answer is deterministic: answers typed the same way by many students are checked once
+    check = lru_cache(maxsize=100_000)(lambda qid, text: check_answer(qid, text))
     bank = list(QUESTIONS.values()) if isinstance(QUESTIONS, dict) else list(QUESTIONS)
     ids = [q.id for q in bank]
     shared = make_call(MODULE, "answers", ids=ids)  # one call reads every answer
@@ -35,7 +39,12 @@ def derivation_questions() -> list[Question]:
                 raw = answers.get(qid)
                 missing = raw is None or (isinstance(raw, dict) and raw.get("missing"))
                 # a non-string (Foreign: any object) is passed on for check_answer to reject
-                verdicts[key] = None if missing else check_answer(qid, raw)
+                if missing:
+                    verdicts[key] = None
+                else:
+                    verdicts[key] = (
+                        check(qid, raw) if isinstance(raw, str) else check_answer(qid, raw)
+                    )
             return verdicts[key]
 
         def feedback(v, qid=q.id):

@@ -67,12 +67,21 @@ def forward_mistakes(module, params, X, ref_cache) -> dict[str, np.ndarray]:
                 p["w2"] @ ref_cache["Z"] + p["b2"]
             )
         return out
+    if module == "univariate_regression":
+        return {"the bias b is not added: yhat = w x + b": p["w"] * X}
+    if module == "multivariate_regression":
+        return {"the bias b is not added: yhat = w X + b": p["w"] @ X}
     if module == "logistic_regression":
-        return {"the sigmoid is missing: yhat = sigmoid(w X + b)": ref_cache["Z"]}
+        return {
+            "the sigmoid is missing: yhat = sigmoid(w X + b)": ref_cache["Z"],
+            "the bias b is not added: yhat = sigmoid(w X + b)": sigmoid(p["w"] @ X),
+        }
     if module == "two_layer_perceptron":
+        no_b1 = np.maximum(p["W1"] @ X, 0.0)
         return {
             "the ReLU is missing: A1 = relu(Z1)": sigmoid(p["w2"] @ ref_cache["Z1"] + p["b2"]),
             "the sigmoid is missing: yhat = sigmoid(Z2)": ref_cache["Z2"],
+            "the bias b1 is not added": sigmoid(p["w2"] @ no_b1 + p["b2"]),
         }
     return {}
 
@@ -122,7 +131,7 @@ class Variant:
 
     def step(self, params, grads):
         if self.slip != "t per key":
-            self.t += 0 if self.slip == "t after use" else 1
+            self.t += 1
         for key, g in grads.items():
             if self.slip == "t per key":
                 self.t += 1
@@ -130,9 +139,13 @@ class Variant:
             if self.slip == "no 1 - beta":
                 v = self.b1 * self.v.get(key, 0.0) + g
             s = self.b2 * self.s.get(key, 0.0) + (1 - self.b2) * g**2
+            if self.slip == "no 1 - beta on s":
+                s = self.b2 * self.s.get(key, 0.0) + g**2
             self.v[key], self.s[key] = v, s
-            t = self.t + (1 if self.slip == "t after use" else 0)
-            if self.cls == "Momentum":
+            t = self.t
+            if self.cls == "GD":
+                update = g
+            elif self.cls == "Momentum":
                 update = v
             elif self.cls == "RMSprop":
                 root = np.sqrt(s + self.eps) if self.slip == "eps inside" else np.sqrt(s) + self.eps
@@ -147,23 +160,35 @@ class Variant:
                     else np.sqrt(shat) + self.eps
                 )
                 update = vhat / root
-            params[key] = params[key] - self.lr * update
-        if self.slip == "t after use":
-            self.t += 1
+            sign = -1.0 if self.slip == "sign" else 1.0
+            params[key] = params[key] - sign * self.lr * update
 
 
+SIGN = "the sign is flipped: p <- p - lr * update, not p + lr * update"
 SLIPS = {
-    "GD": {},
-    "Momentum": {"no 1 - beta": "v <- beta v + g is missing the (1 - beta) factor on g"},
-    "RMSprop": {"eps inside": "eps belongs outside the square root: g / (sqrt(s) + eps)"},
+    "GD": {"sign": SIGN},
+    "Momentum": {
+        "no 1 - beta": "v <- beta v + g is missing the (1 - beta) factor on g",
+        "sign": SIGN,
+    },
+    "RMSprop": {
+        "eps inside": "eps belongs outside the square root: g / (sqrt(s) + eps)",
+        "no 1 - beta on s": "s <- beta s + g^2 is missing the (1 - beta) factor on g^2",
+        "sign": SIGN,
+    },
     "Adam": {
         "no bias correction": "the bias correction vhat = v / (1 - beta1^t), "
         "shat = s / (1 - beta2^t) is missing",
-        "t after use": "t is incremented after it is used; increment it first",
         "t per key": "t is incremented once per key; it counts steps, once per call of step",
         "eps inside": "eps belongs outside the square root: vhat / (sqrt(shat) + eps)",
+        "sign": SIGN,
     },
 }
+# No finite trace matches this one: with t = 0 the first bias correction divides by zero.
+T_AFTER_USE = (
+    "t is incremented after it is used: at the first step 1 - beta1^0 = 0 divides by zero; "
+    "increment t first"
+)
 
 
 # ------------------------------------------------------------------ cases
@@ -360,6 +385,8 @@ def _optimizer_cases(cls):
                     if not isinstance(got, dict) or key not in got:
                         return f"{label} lost the key {key!r} of params"
                     alts = {lab: v[step - 1][key] for lab, v in variants.items()}
+                    if cls == "Adam" and step == 1 and not _finite(got[key]):
+                        return f"{label}: params[{key!r}] after step 1 holds nan or inf; likely mistake: {T_AFTER_USE}"
                     problem = mismatch(
                         f"{label}: params[{key!r}] after step {step}",
                         got[key],
@@ -380,6 +407,13 @@ def _optimizer_cases(cls):
         ),
         case("hidden: four steps with other hyperparameters", 0.5, settings["other"]),
     ]
+
+
+def _finite(value) -> bool:
+    try:
+        return bool(np.all(np.isfinite(np.asarray(value, dtype=float))))
+    except (TypeError, ValueError):
+        return True  # not a number at all: mismatch() says so
 
 
 def _minibatches_cases():

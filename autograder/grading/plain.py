@@ -63,8 +63,9 @@ def encode(value, depth: int = 0):
             if all(type(k) is str for k in value)
             else None
         }
-    if type(value) is np.ndarray or isinstance(value, np.generic):
-        arr = np.asarray(value)
+    if isinstance(value, (np.ndarray, np.generic)):
+        # a subclass travels as its plain values: its methods stay behind in the child
+        arr = np.array(value, subok=False)
         if arr.dtype.name in ALLOWED_DTYPES and arr.size <= MAX_ELEMENTS:
             data = base64.b64encode(np.ascontiguousarray(arr).tobytes()).decode()
             return {

@@ -70,9 +70,10 @@ class SubmissionResult:
         return round(sum(q.possible for q in self.questions), 6)
 
 
-def find_files(path: Path) -> tuple[dict[str, Path], Path | None]:
-    """The exercise files of a submission folder or zip (at any depth; the shallowest wins).
-    Returns them and, for a zip, the temporary folder to delete afterwards."""
+def find_files(path: Path, exclude: tuple[str, ...] = ()) -> tuple[dict[str, Path], Path | None]:
+    """The exercise files of a submission folder or zip (at any depth; the shallowest wins),
+    ignoring top-level folders named in `exclude`. Returns them and, for a zip, the temporary
+    folder to delete afterwards."""
     scratch = None
     if path.is_file() and path.suffix == ".zip":
         scratch = Path(tempfile.mkdtemp(prefix="backprop-zip-"))
@@ -89,6 +90,8 @@ def find_files(path: Path) -> tuple[dict[str, Path], Path | None]:
     files: dict[str, Path] = {}
     candidates = sorted(root.rglob("*.py"), key=lambda p: (len(p.relative_to(root).parts), str(p)))
     for candidate in candidates:
+        if candidate.relative_to(root).parts[0] in exclude:
+            continue
         if candidate.name in SUBMISSION_FILES and candidate.name not in files:
             files[candidate.name] = candidate
     return files, scratch

@@ -1,0 +1,30 @@
+"""What the generated otter test files call (under `otter run` and on Gradescope).
+
+Otter runs every test file in the kernel that executed the submission's top-level script. The
+student's exercise files are graded here by the same engine as `backprop grade`: in a sandboxed
+child process, once per kernel, and each otter test case passes or fails with the matching case.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from autograder.grading.questions import build_questions
+from autograder.grading.runner import find_files, grade_files
+
+SUPPORT = "backprop_grader"  # the folder of the autograder zip that holds this package
+
+
+@cache
+def graded_questions(root: str) -> dict:
+    files, _ = find_files(Path(root), exclude=(SUPPORT, "tests"))
+    result = grade_files(files, build_questions(), "submission")
+    return {q.id: q for q in result.questions}
+
+
+def run_case(question_id: str, index: int) -> None:
+    """Pass, or raise AssertionError with the feedback of the case."""
+    case = graded_questions(str(Path.cwd()))[question_id].cases[index]
+    if not case.passed:
+        raise AssertionError(case.feedback)

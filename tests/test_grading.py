@@ -1,0 +1,184 @@
+"""The grading harness end to end: check, grade, submit, release, notebooks' check_here."""
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from importlib import import_module
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from autograder.cli import app
+from autograder.grading import plain
+from autograder.grading.questions import build_questions
+from autograder.grading.runner import grade_submission
+from autograder.paths import EXERCISES, SOLUTIONS
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def questions():
+    return build_questions()
+
+
+def _copy(folder: Path, target: Path) -> Path:
+    target.mkdir(parents=True)
+    for path in folder.glob("*.py"):
+        if path.name != "__init__.py":
+            shutil.copyfile(path, target / path.name)
+    return target
+
+
+def _buggy(target: Path) -> Path:
+    """The solutions with the sigmoid derivative left out of two_layer_sigmoid.backward."""
+    _copy(SOLUTIONS, target)
+    path = target / "two_layer_sigmoid.py"
+    text = path.read_text()
+    assert text.count("dZ = dA * A * (1 - A)") == 1
+    path.write_text(text.replace("dZ = dA * A * (1 - A)", "dZ = dA"))
+    return target
+
+
+def test_solutions_score_full_marks_and_stubs_zero(questions):
+    solved = grade_submission(SOLUTIONS, questions)
+    assert solved.total == solved.possible > 0 and solved.status == "ok"
+    stubs = grade_submission(EXERCISES, questions)
+    assert stubs.total == 0 and stubs.possible == solved.possible
+    assert "unimplemented" in stubs.status
+
+
+def test_buggy_submission_loses_points_only_where_it_breaks(tmp_path, questions):
+    result = grade_submission(_buggy(tmp_path / "bug"), questions)
+    lost = {q.id for q in result.questions if q.score < q.possible}
+    assert lost == {"two_layer_sigmoid.backward"}
+    feedback = next(q for q in result.questions if q.id in lost).feedback()
+    assert "sigmoid derivative" in feedback
+    assert "hidden: dL/dw2" in feedback and "[pass] hidden: dL/dw2" in feedback  # partial credit
+
+
+def test_check_command_exit_codes_and_table():
+    solved = runner.invoke(app, ["check", str(SOLUTIONS)])
+    assert solved.exit_code == 0, solved.output
+    assert "two_layer_sigmoid.backward" in solved.output
+    stubs = runner.invoke(app, ["check", str(EXERCISES)])
+    assert stubs.exit_code == 1
+    assert "optimizers.Adam" in stubs.output and "not implemented yet" in stubs.output
+    missing = runner.invoke(app, ["check", "/no/such/folder"])
+    assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+def test_grade_writes_a_row_and_a_json_per_submission(tmp_path):
+    subs = tmp_path / "subs"
+    _copy(SOLUTIONS, subs / "alice")
+    _copy(EXERCISES, subs / "bob")
+    _buggy(subs / "carol")
+    with zipfile.ZipFile(subs / "dave.zip", "w") as archive:  # a zip with a nested folder
+        archive.write(SOLUTIONS / "optimizers.py", "work/optimizers.py")
+    (subs / "erin.zip").write_bytes(b"not a zip")
+    out = tmp_path / "out"
+    done = runner.invoke(app, ["grade", str(subs), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    rows = {r["submission"]: r for r in csv.DictReader((out / "grades.csv").open())}
+    assert set(rows) == {"alice", "bob", "carol", "dave", "erin"}
+    assert float(rows["alice"]["percent"]) == 100.0 and rows["alice"]["status"] == "ok"
+    assert float(rows["bob"]["total"]) == 0
+    assert 0 < float(rows["carol"]["percent"]) < 100
+    assert float(rows["dave"]["optimizers.Adam"]) == 2 and "missing files" in rows["dave"]["status"]
+    assert "unreadable" in rows["erin"]["status"]
+    report = json.loads((out / "carol.json").read_text())
+    tests = {t["name"]: t for t in report["tests"]}
+    assert (
+        tests["two_layer_sigmoid.backward"]["score"]
+        < tests["two_layer_sigmoid.backward"]["max_score"]
+    )
+    assert report["score"] == float(rows["carol"]["total"])
+
+
+def test_submit_packs_one_top_level_py_and_the_exercises(tmp_path):
+    out = tmp_path / "submission.zip"
+    done = runner.invoke(app, ["submit", str(SOLUTIONS), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    names = zipfile.ZipFile(out).namelist()
+    assert [n for n in names if "/" not in n] == ["submission.py"]
+    assert "exercises/two_layer_sigmoid.py" in names and "exercises/__init__.py" not in names
+    result = grade_submission(out)
+    assert result.total == result.possible
+
+
+def _solution_lines() -> set[str]:
+    """Every substantial line of answer code (docstrings state some steps: those are public)."""
+    lines = set()
+    for path in SOLUTIONS.glob("*.py"):
+        inside, public = False, []
+        for line in path.read_text().splitlines():
+            inside = (inside or "# BEGIN SOLUTION" in line) and "# END SOLUTION" not in line
+            if (inside or "# SOLUTION" in line) and len(line.strip()) > 30:
+                lines.add(line.strip().split("  # SOLUTION")[0])
+            elif not inside:
+                public.append(line)
+        lines = {s for s in lines if s not in "\n".join(public)}
+    return lines - {"# BEGIN SOLUTION"}
+
+
+def test_release_holds_no_solution_and_no_hidden_test(tmp_path):
+    out = tmp_path / "release"
+    done = runner.invoke(app, ["release", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert not any(p.name in {"hidden.py", "reference.py"} for p in files)
+    assert not (out / "solutions").exists()
+    secrets = _solution_lines()
+    assert len(secrets) > 20
+    for path in files:
+        text = path.read_text(errors="ignore")
+        leaked = [s for s in secrets if s in text]
+        assert not leaked, (path, leaked[:3])
+        assert "hidden:" not in text or path.suffix != ".py" or "tests" not in path.parts, path
+    # the release works on its own: its check command runs the public tests on the stubs
+    code = "import sys; sys.argv = ['backprop', 'check']; from autograder.cli import app; app()"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(out)},
+    )
+    assert done.returncode == 1, done.stderr
+    assert "not implemented yet" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_check_here_runs_public_tests_on_a_namespace(capsys):
+    from autograder.check import check_here
+
+    solved = check_here(
+        "two_layer_sigmoid.backward", vars(import_module("solutions.two_layer_sigmoid"))
+    )
+    assert solved.passed
+    stub = check_here(
+        "two_layer_sigmoid.backward", vars(import_module("exercises.two_layer_sigmoid"))
+    )
+    assert not stub.passed
+    assert "not implemented yet" in capsys.readouterr().out
+    assert check_here("no.such", {}) is None
+
+
+class Sneaky(np.ndarray):
+    def __eq__(self, other):
+        return True
+
+
+def test_plain_data_never_carries_objects():
+    encoded = plain.encode({"a": np.arange(3.0).view(Sneaky), "b": object(), "c": [1.5, None]})
+    decoded = plain.decode(encoded)
+    assert type(decoded["a"]) is np.ndarray and decoded["a"].tolist() == [0.0, 1.0, 2.0]
+    assert isinstance(decoded["b"], plain.Foreign) and decoded["c"] == [1.5, None]
+    with pytest.raises(ValueError):
+        plain.decode({"__nd__": ["object", [1], "", False]})
+    with pytest.raises(ValueError):
+        plain.decode({"__pickle__": "gASVCAAAAAAAAACMBHRlc3SULg=="})
