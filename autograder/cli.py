@@ -41,7 +41,11 @@ def _register_commands() -> None:
     # Each module adds its verbs; keep imports at module level of those files light.
     import importlib
 
-    for name in ("autograder.grading.commands", "autograder.plots.commands"):
+    for name in (
+        "autograder.grading.commands",
+        "autograder.plots.commands",
+        "autograder.derivations.commands",
+    ):
         importlib.import_module(name).register(app)
 
 

@@ -36,7 +36,7 @@ from autograder.derivations import evaluate
 from autograder.derivations.bank import QUESTIONS, Question
 from autograder.derivations.models import compiled, instances, seed_of
 from autograder.derivations.parse import ParseError, parse, to_text
-from autograder.derivations.shapes import ShapeError, fmt, infer, result_hint, same
+from autograder.derivations.shapes import ShapeError, fmt, infer, resolve, result_hint, same
 
 TIME_LIMIT = 1.0
 TRANSPOSED = 0.5
@@ -233,7 +233,8 @@ def _check(question: Question, prepared: _Prepared, text: str, deadline: float) 
     try:
         shape, tree = infer(tree, question.shapes)
     except ShapeError as error:
-        return Verdict(qid, to_text(tree), False, 0.0, f"Shapes: {error}")
+        read_as = to_text(resolve(tree, question.shapes))
+        return Verdict(qid, read_as, False, 0.0, f"Shapes: {error}")
     read_as = _render(tree, scalar)
     want = question.target_shape
     if not same(shape, want):

@@ -191,7 +191,7 @@ MODELS = {
 }
 
 
-def finite_difference(model: Model, seed: int, sizes: dict, target: str, h: float = 1e-6):
+def finite_difference(model: Model, seed: int, sizes: dict, target: str, h: float = 1e-5):
     """dL/d(target) by central differences, where target is a parameter or an intermediate
     value of the forward pass (perturbed and propagated through the rest of it)."""
     base = instance(model, seed, sizes)

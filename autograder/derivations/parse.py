@@ -103,7 +103,7 @@ def parse(text: str, names: set[str] | frozenset[str], *, scalar: bool = False) 
         raise ParseError(f"the answer is {len(text):,} characters long; the limit is {MAX_CHARS:,}")
     if "\x00" in text:
         raise ParseError("the answer contains a NUL character")
-    stripped = text.strip()
+    stripped = _restore_escapes(text).strip()
     if not stripped:
         raise ParseError("the answer is empty")
     latex = "\\" in stripped or "{" in stripped or stripped.startswith("$")
@@ -130,6 +130,15 @@ def parse(text: str, names: set[str] | frozenset[str], *, scalar: bool = False) 
         return walker.visit(tree.body, 0)
     except RecursionError:
         raise ParseError("the answer is nested too deeply") from None
+
+
+# In a plain (not raw) Python string, "\frac" is a form feed then "rac", "\top" a tab then "op"...
+# A control character right before a letter can only be such a LaTeX command: put it back.
+_ESCAPES = {"\f": "\\f", "\t": "\\t", "\b": "\\b", "\a": "\\a", "\r": "\\r", "\n": "\\n", "\v": "\\v"}
+
+
+def _restore_escapes(text: str) -> str:
+    return re.sub(r"[\f\t\b\a\r\n\v](?=[A-Za-z])", lambda c: _ESCAPES[c.group()], text)
 
 
 def _normalize_text(text: str) -> tuple[str, list[int]]:

@@ -90,6 +90,32 @@ def infer(node: Node, shapes: dict[str, Shape]) -> tuple[Shape, Node]:
     raise ShapeError(message)
 
 
+def resolve(node: Node, shapes: dict[str, Shape]) -> Node:
+    """The tree with each `prod` made `mul` or `matmul`, as far as shapes allow: used to echo
+    an answer whose shapes fail (infer raises before it can return the resolved tree)."""
+    try:
+        return infer(node, shapes)[1]
+    except ShapeError:
+        pass
+
+    def go(n: Node) -> tuple[Shape | None, Node]:
+        if n.op == "num":
+            return (), n
+        if n.op == "name":
+            return tuple(shapes[n.value]), n
+        parts = [go(arg) for arg in n.args]
+        n = Node(n.op, tuple(p[1] for p in parts), n.value, n.pos)
+        if n.op == "prod":
+            scalar = any(p[0] == () for p in parts)
+            n = Node("mul" if scalar else "matmul", n.args, n.value, n.pos)
+        try:
+            return infer(n, shapes)[0], n
+        except ShapeError:
+            return None, n
+
+    return go(node)[1]
+
+
 def _matmul(a: Shape, b: Shape, left: Node, right: Node, where: str) -> Shape:
     if a == () or b == ():
         raise ShapeError(
