@@ -186,8 +186,8 @@ SLIPS = {
 }
 # No finite trace matches this one: with t = 0 the first bias correction divides by zero.
 T_AFTER_USE = (
-    "t is incremented after it is used: at the first step 1 - beta1^0 = 0 divides by zero; "
-    "increment t first"
+    "likely mistake: t is incremented after it is used: at the first step 1 - beta1^0 = 0 "
+    "divides by zero; increment t first"
 )
 
 
@@ -386,7 +386,9 @@ def _optimizer_cases(cls):
                         return f"{label} lost the key {key!r} of params"
                     alts = {lab: v[step - 1][key] for lab, v in variants.items()}
                     if cls == "Adam" and step == 1 and not _finite(got[key]):
-                        return f"{label}: params[{key!r}] after step 1 holds nan or inf; likely mistake: {T_AFTER_USE}"
+                        return (
+                            f"{label}: params[{key!r}] after step 1 holds nan or inf; {T_AFTER_USE}"
+                        )
                     problem = mismatch(
                         f"{label}: params[{key!r}] after step {step}",
                         got[key],
