@@ -16,10 +16,10 @@ How to type a formula (numpy-like, the way you write the code):
 No broadcasting: shapes must match, except a number times anything and a bias column (k, 1)
 added to a (k, m) matrix. Names are case-sensitive; m is the number of examples.
 
-LaTeX is accepted too (in a raw string), e.g. r"\frac{2}{m}(\hat{y} - y)X^\top": \frac, \hat{y}, ^\top or ^T
-(transpose), \odot (elementwise), \cdot or juxtaposition (product), \sigma(...), \tanh,
-\exp, \log, e^{...}, W_1, \vec{1}. A bare e, or ^T in a scalar question, is rejected as
-ambiguous.
+LaTeX is accepted too (in a raw string), e.g. r"\frac{2}{m}(\hat{y} - y)X^\top":
+\frac, \hat{y}, ^\top or ^T (transpose), \odot (elementwise), \cdot or juxtaposition
+(product), \sigma(...), \tanh, \exp, \log, e^{...}, W_1, \vec{1}. A bare e, or ^T in a
+scalar question, is rejected as ambiguous.
 """
 
 # ================================================================================================
@@ -129,7 +129,8 @@ logistic_db = "dZ @ ones"  # SOLUTION
 
 # ================================================================================================
 # two layer perceptron
-# Forward: Z1 = W1 X + b1,  A1 = relu(Z1),  Z2 = w2 A1 + b2,  yhat = sigmoid(Z2),  L = -(1/m) sum(y log(yhat) + (1 - y) log(1 - yhat))
+# Forward: Z1 = W1 X + b1,  A1 = relu(Z1),  Z2 = w2 A1 + b2,  yhat = sigmoid(Z2),
+#          L = -(1/m) sum(y log(yhat) + (1 - y) log(1 - yhat))
 
 # perceptron_dZ2 (1 point): Derive dL/dZ2.
 # Symbols: X (n, m); y (1, m); W1 (k, n); b1 (k, 1); w2 (1, k); b2 scalar; Z1 (k, m); A1 (k, m);

@@ -28,7 +28,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -85,7 +85,9 @@ def check_answer(question_id, text) -> Verdict:
     try:
         return _check_answer(qid, text)
     except Exception as error:  # the last line of defence: a verdict, never a traceback
-        return Verdict(qid, "", False, 0.0, f"the answer could not be checked ({type(error).__name__})")
+        return Verdict(
+            qid, "", False, 0.0, f"the answer could not be checked ({type(error).__name__})"
+        )
 
 
 def _check_answer(qid: str, text) -> Verdict:
@@ -106,7 +108,7 @@ def check_with(question: Question, text, time_limit: float = TIME_LIMIT) -> Verd
             "",
             False,
             0.0,
-            f"expected the formula as a string in quotes, like \"2/m * (yhat - y)\"; "
+            f'expected the formula as a string in quotes, like "2/m * (yhat - y)"; '
             f"got a value of type {type(text).__name__}",
         )
     text = str.__str__(text)  # a plain str, whatever subclass came in
@@ -258,7 +260,13 @@ def _check(question: Question, prepared: _Prepared, text: str, deadline: float) 
                 f"Shapes: your result is {fmt(shape)}, the transpose of the shape of "
                 f"{question.target} {fmt(want)}, and its values differ from the answer too.",
             )
-        return Verdict(qid, read_as, False, 0.0, "Shapes: " + result_hint(shape, want, question.target))
+        return Verdict(
+            qid,
+            read_as,
+            False,
+            0.0,
+            "Shapes: " + result_hint(shape, want, question.target, question.shapes),
+        )
     student = _values(question, prepared, tree, deadline)
     if _all_close(student, prepared.reference, scalar):
         return Verdict(qid, read_as, True, 1.0, "Correct.")
@@ -273,7 +281,9 @@ def _check(question: Question, prepared: _Prepared, text: str, deadline: float) 
             )
     ms = [1.0] * len(student) if scalar else [env["m"] for env in prepared.envs]
     for name, factor, feedback in _factors(scalar):
-        scaled = [_scale(ref, factor(m), scalar) for ref, m in zip(prepared.reference, ms, strict=True)]
+        scaled = [
+            _scale(ref, factor(m), scalar) for ref, m in zip(prepared.reference, ms, strict=True)
+        ]
         if _all_close(student, scaled, scalar):
             return Verdict(
                 qid,
@@ -346,7 +356,7 @@ def _all_close(student: list, reference: list, scalar: bool) -> bool:
     return all(close(s, r) for s, r in zip(student, reference, strict=True))
 
 
-@lru_cache(maxsize=None)
+@cache
 def reference_text(qid: str) -> str:
     """The reference formula of a bank question, as text (scalar ones derived by SymPy)."""
     question = QUESTIONS[qid]

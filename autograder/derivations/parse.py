@@ -28,7 +28,8 @@ FUNCTIONS = ("sigmoid", "relu", "tanh", "exp", "log", "step")
 ALIASES = {"ln": "log", "heaviside": "step", "relu_prime": "step", "σ": "sigmoid"}
 SUM = "sum"
 
-LATEX_HELP = r"""LaTeX accepted: \frac{a}{b}, \hat{y}, X^\top / X^T / X^{T} / X^\intercal (transpose),
+LATEX_HELP = r"""LaTeX accepted: \frac{a}{b}, \hat{y}, X^\top / X^T / X^{T} / X^\intercal
+(transpose),
 \odot (elementwise product), \cdot or juxtaposition (product), \sigma(...), \tanh, \exp, \log,
 \operatorname{relu}(...), e^{...}, W_1 / w_{2} subscripts, \left( \right), \vec{1} (ones),
 \mathbb{1}[Z > 0] (relu's derivative)."""
@@ -134,7 +135,15 @@ def parse(text: str, names: set[str] | frozenset[str], *, scalar: bool = False) 
 
 # In a plain (not raw) Python string, "\frac" is a form feed then "rac", "\top" a tab then "op"...
 # A control character right before a letter can only be such a LaTeX command: put it back.
-_ESCAPES = {"\f": "\\f", "\t": "\\t", "\b": "\\b", "\a": "\\a", "\r": "\\r", "\n": "\\n", "\v": "\\v"}
+_ESCAPES = {
+    "\f": "\\f",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\a": "\\a",
+    "\r": "\\r",
+    "\n": "\\n",
+    "\v": "\\v",
+}
 
 
 def _restore_escapes(text: str) -> str:
@@ -554,8 +563,10 @@ def to_text(node: Node) -> str:
         return f"{_wrap(left, 5)}**{_wrap(right, 5)}"
     # Left-associative: the right operand needs parentheses at equal precedence; so does a left
     # operand mixing @ with * or / (correct without them, but hard to read).
-    mixed = prec == 2 and left.op in ("mul", "div", "matmul") and (left.op == "matmul") != (
-        op == "matmul"
+    mixed = (
+        prec == 2
+        and left.op in ("mul", "div", "matmul")
+        and (left.op == "matmul") != (op == "matmul")
     )
     return f"{_wrap(left, prec + mixed)} {_SYMBOL[op]} {_wrap(right, prec + 1)}"
 

@@ -215,7 +215,11 @@ def _misconceptions(steps, model, activation, ce, layers) -> tuple:
             upstream = step.formula.split(" * ", 1)[0]
             wrong, why = _wrong_derivative(activation, pre, post)
             for formula, feedback in (
-                (upstream, f"the activation's derivative is missing ({_derivative(activation, pre, post)[1]})"),
+                (
+                    upstream,
+                    "the activation's derivative is missing: "
+                    + _derivative(activation, pre, post)[1],
+                ),
                 (f"{upstream} * {wrong}", why),
             ):
                 changed = [*steps[:index], Step(step.name, formula, ""), *steps[index + 1 :]]
@@ -223,7 +227,10 @@ def _misconceptions(steps, model, activation, ce, layers) -> tuple:
         if step.name in ("dZ", "dZ2") and ce:
             formula = "1/m * (yhat - y) * yhat * (1 - yhat)"
             changed = [*steps[:index], Step(step.name, formula, ""), *steps[index + 1 :]]
-            feedback = "with the cross-entropy, σ' cancels: dL/dZ = (1/m)(yhat − y), no extra yhat (1 − yhat)"
+            feedback = (
+                "with the cross-entropy, σ' cancels: dL/dZ = (1/m)(yhat − y), "
+                "no extra yhat (1 − yhat)"
+            )
             out.append(Misconception(_substitute(changed, model), feedback))
     return _distinct(model, steps, out)
 
@@ -292,7 +299,10 @@ def describe(variant: Variant) -> str:
     lines += [f"    {name} = {formula}" for name, formula in variant.model.forward]
     shapes = ", ".join(f"{n} {fmt(s)}" for n, s in variant.model.shapes.items())
     lines.append(f"Shapes: {shapes}; m the number of examples; ones (m, 1).")
-    lines.append(f"Derive dL/d{variant.target} in terms of these (shape {fmt(variant.question.target_shape)}).")
+    lines.append(
+        f"Derive dL/d{variant.target} in terms of these "
+        f"(shape {fmt(variant.question.target_shape)})."
+    )
     return "\n".join(lines)
 
 
@@ -305,9 +315,7 @@ def step_text(step: Step, latex: bool = False, model: Model | None = None) -> st
         return f"{step.name} = {step.formula}    ({step.why})"
     from autograder.derivations.parse import latex_name
 
-    names = (model.names if model else frozenset()) | {
-        n for n in _names_in(step.formula)
-    }
+    names = (model.names if model else frozenset()) | {n for n in _names_in(step.formula)}
     tree = compiled(step.formula, frozenset(names))
     return f"{latex_name(step.name)} = {to_latex(tree, scalars(model))}"
 

@@ -144,12 +144,19 @@ def _name(node: Node) -> str:
     return text if node.op in ("name", "T", "call") else f"({text})"
 
 
-def result_hint(got: Shape, want: Shape, target: str) -> str:
+def result_hint(got: Shape, want: Shape, target: str, shapes: dict[str, Shape]) -> str:
     """Why a well-formed answer has the wrong shape, and what would fix it."""
     message = f"your answer has shape {fmt(got)}, but dL/d{target} has the shape of {target}, "
     message += f"{fmt(want)}"
-    if got and got[-1] == "m" and (want == () or want[-1] == 1):
+    over_examples = got and got[-1] == "m" and want != got
+    if over_examples and (want == () or (want[-1] == 1 and want[0] == got[0])):
         return message + ": sum over the m examples (@ ones, or sum(..., axis=1))"
-    if got and got[-1] == "m" and want:
+    if over_examples and want and want[0] == got[0]:
         return message + f": a factor (m, {want[-1]}) is missing on the right (a sum over examples)"
+    alike = sorted(n for n, s in shapes.items() if tuple(s) == got and n not in ("m", "ones"))
+    if alike:
+        return message + (
+            f". {fmt(got)} is the shape of {', '.join(alike)}: is this the derivative with "
+            f"respect to another variable?"
+        )
     return message

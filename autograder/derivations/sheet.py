@@ -24,7 +24,8 @@ def _forward_latex(variant) -> list[str]:
     for name, formula in model.forward:
         if name == "L":
             loss = (
-                r"-\frac{1}{m}\sum\left(y \odot \log \hat{y} + (1 - y) \odot \log(1 - \hat{y})\right)"
+                r"-\frac{1}{m}\sum\left(y \odot \log \hat{y} "
+                r"+ (1 - y) \odot \log(1 - \hat{y})\right)"
                 if variant.loss == "cross_entropy"
                 else r"\frac{1}{m}\|\hat{y} - y\|^2"
             )
@@ -46,22 +47,20 @@ def render(seed: int, count: int = 6) -> tuple[str, str]:
     for index in range(count):
         variant = random_variant(seed, index)
         verify(variant)  # never print a solution that fails the numerical check
-        shapes = ", ".join(
-            f"${latex_name(n)}$ {fmt(s)}" for n, s in variant.model.shapes.items()
-        )
+        shapes = ", ".join(f"${latex_name(n)}$ {fmt(s)}" for n, s in variant.model.shapes.items())
         title = (
             f"## Question {index + 1}: {variant.layers} layer{'s' * (variant.layers > 1)}, "
             f"{variant.activation}, {variant.loss.replace('_', '-')}\n"
         )
         forward = "$$\n\\begin{aligned}\n" + " \\\\\n".join(_forward_latex(variant))
         forward += "\n\\end{aligned}\n$$\n"
-        ask = f"Derive $\\dfrac{{\\partial \\mathcal{{L}}}}{{\\partial {latex_name(variant.target)}}}$."
+        target = latex_name(variant.target)
+        ask = f"Derive $\\dfrac{{\\partial \\mathcal{{L}}}}{{\\partial {target}}}$."
         sheet += [title, forward, f"Shapes: {shapes}.\n", ask + "\n", "\n" * 6]
         solutions += [title, forward]
         for number, step in enumerate(variant.steps, 1):
             solutions.append(
-                f"{number}. ${step_text(step, latex=True, model=variant.model)}$  \n"
-                f"   {step.why}\n"
+                f"{number}. ${step_text(step, latex=True, model=variant.model)}$  \n   {step.why}\n"
             )
         final = to_latex(compiled(variant.reference, variant.model.names), scalars(variant.model))
         solutions.append(

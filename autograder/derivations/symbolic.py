@@ -7,7 +7,7 @@ stay fast. Every tree given to SymPy comes from the allow-listing parser, never 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from autograder.derivations.parse import Node, parse
 
@@ -72,7 +72,7 @@ def render(node: Node) -> str:
     return sp.sstr(to_sympy(node, evaluate=False, display=True), order="none")
 
 
-@lru_cache(maxsize=None)
+@cache
 def reference(function: str, target: str, names: frozenset):
     """d function / d target, computed by SymPy."""
     sp = _sympy()
@@ -102,7 +102,8 @@ def values_at(expr, points: list[dict], digits: int = 50) -> list:
     out = []
     for point in points:
         subs = {
-            sp.Symbol(name, real=True): sp.Float(mpmath_str(value), digits) for name, value in point.items()
+            sp.Symbol(name, real=True): sp.Float(mpmath_str(value), digits)
+            for name, value in point.items()
         }
         value = expr.xreplace(subs).evalf(digits)
         with mpmath.workdps(digits):
