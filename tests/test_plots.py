@@ -199,3 +199,12 @@ def test_other_errors_in_student_code_get_one_line(monkeypatch, tmp_path):
 def test_unknown_model_is_refused(tmp_path):
     result = runner.invoke(app, ["plot", "training", "resnet", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "expected one of univariate_regression" in result.output
+
+
+def test_readme_figures_are_committed_and_small():
+    from autograder.paths import ROOT
+
+    for stem in ("landscape", "random_search", "optimizers"):
+        png = ROOT / "docs" / "img" / f"{stem}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", stem
+        assert 10_000 < png.stat().st_size < 200_000, (stem, png.stat().st_size)

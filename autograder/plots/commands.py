@@ -28,6 +28,7 @@ USE_EXERCISES = typer.Option(
 )
 SEED = typer.Option(0, help="Seed of the generated data (and of the random search).")
 RESOLUTION = typer.Option(80, help="Grid points per axis of the loss landscape.")
+DPI = typer.Option(110, min=30, help="Resolution of the PNG (dots per inch).")
 
 STUB = re.compile(r"^(\w+)\.([\w.]+) is not implemented yet")
 
@@ -94,6 +95,7 @@ def landscape(
     seed: int = SEED,
     resolution: int = RESOLUTION,
     out: Path = OUT,
+    dpi: int = DPI,
     use_exercises: bool = USE_EXERCISES,
 ) -> None:
     """The MSE landscape of univariate regression over (w, b) with the gradient descent path."""
@@ -104,7 +106,7 @@ def landscape(
         model, optimizers = _modules(use_exercises)
         problem = landscapes.regression_problem(seed=seed)
         data = landscapes.landscape(model, optimizers, problem, start, lrs, steps, resolution)
-    _written(draw.save(draw.landscape_figure(data), out, "landscape"))
+    _written(draw.save(draw.landscape_figure(data), out, "landscape", dpi))
     for path in data.paths:
         fate = "diverged" if path.diverged else "converging"
         typer.echo(
@@ -121,6 +123,7 @@ def random_search(
     seed: int = SEED,
     resolution: int = RESOLUTION,
     out: Path = OUT,
+    dpi: int = DPI,
     use_exercises: bool = USE_EXERCISES,
 ) -> None:
     """Random sampling of (w, b) against gradient descent, with the same budget of evaluations."""
@@ -132,7 +135,7 @@ def random_search(
         data = landscapes.search_vs_descent(
             model, optimizers, problem, start, lr, budget, seed=seed, resolution=resolution
         )
-    _written(draw.save(draw.search_figure(data), out, "random_search"))
+    _written(draw.save(draw.search_figure(data), out, "random_search", dpi))
     typer.echo(
         f"{budget} loss evaluations each: random search best {data.search.losses.min():.4g}, "
         f"gradient descent {data.descent.losses.min():.4g} (minimum {data.loss_star:.4g})"
@@ -150,6 +153,7 @@ def optimizers(
     seed: int = SEED,
     resolution: int = RESOLUTION,
     out: Path = OUT,
+    dpi: int = DPI,
     use_exercises: bool = USE_EXERCISES,
 ) -> None:
     """GD, Momentum, RMSprop and Adam on the same ill-conditioned regression problem."""
@@ -162,7 +166,7 @@ def optimizers(
         data = landscapes.optimizer_race(
             model, optimizers_module, problem, start, steps, lrs, resolution
         )
-    _written(draw.save(draw.race_figure(data), out, "optimizers"))
+    _written(draw.save(draw.race_figure(data), out, "optimizers", dpi))
     for path in data.paths:
         gap = path.losses[-1] - data.loss_star
         typer.echo(f"{path.name:8s} lr {path.lr:g}: L - L_min = {gap:.3g} after {steps} steps")
@@ -182,6 +186,7 @@ def training(
     m: int = typer.Option(200, min=1, help="Examples in the generated data set."),
     seed: int = SEED,
     out: Path = OUT,
+    dpi: int = DPI,
     use_exercises: bool = USE_EXERCISES,
 ) -> None:
     """The loss curve of optimizers.train() for any model, on data generated for it (seeded)."""
@@ -207,7 +212,7 @@ def training(
         run = landscapes.training_curves(
             model, module, optimizers_module, optimizer, epochs, batch_size, lr, seed, m
         )
-    _written(draw.save(draw.training_figure(run), out, f"training_{model}"))
+    _written(draw.save(draw.training_figure(run), out, f"training_{model}", dpi))
     for name, losses in run.losses.items():
         typer.echo(f"{name:8s} lr {run.lrs[name]:g}: loss {losses[0]:.4g} -> {losses[-1]:.4g}")
 

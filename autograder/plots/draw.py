@@ -30,16 +30,20 @@ from autograder.plots.landscapes import (  # noqa: E402
 COLORS = {"GD": "#1f77b4", "Momentum": "#ff7f0e", "RMSprop": "#2ca02c", "Adam": "#9467bd"}
 START = dict(color="red", s=90, zorder=6, edgecolor="white", linewidth=1.2)
 PLAIN = FuncFormatter(lambda value, _: f"{value:g}")  # 0.5, not 5 x 10^-1, on log axes
+# Minor ticks of a log axis: label only 2x and 5x each decade, or the labels run together.
+SPARSE = FuncFormatter(
+    lambda value, _: f"{value:g}" if f"{value:.0e}"[0] in "25" and value > 0 else ""
+)
 MINIMUM = dict(marker="*", color="gold", s=320, zorder=6, edgecolor="black", linewidth=0.8)
 
 
-def save(fig, out: FilePath, stem: str) -> list[FilePath]:
-    """Write <out>/<stem>.png and .svg; return the two paths."""
+def save(fig, out: FilePath, stem: str, dpi: int = 110) -> list[FilePath]:
+    """Write <out>/<stem>.png (at `dpi`) and .svg; return the two paths."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for suffix in ("png", "svg"):
         path = out / f"{stem}.{suffix}"
-        fig.savefig(path, dpi=110, bbox_inches="tight")
+        fig.savefig(path, dpi=dpi, bbox_inches="tight")
         written.append(path)
     plt.close(fig)
     return written
@@ -126,7 +130,7 @@ def landscape_figure(data: Landscape):
         _path(ax, path, data.grid, color, label)
         ax.scatter([], [], label="start", **{**START, "s": 60})
         ax.set_title(title, fontsize=11)
-        ax.legend(loc="lower left", fontsize=9, framealpha=0.9)
+        ax.legend(loc="lower left", fontsize=9, framealpha=0.9, facecolor="0.8")
         _colorbar(fig, filled, ax)
     fig.suptitle("The trajectory of gradient descent through the loss landscape", fontsize=13)
     fig.tight_layout()
@@ -166,7 +170,7 @@ def search_figure(data: SearchVsDescent):
     )
     left.scatter([], [], label="start (GD)", **{**START, "s": 60})
     left.set_title(f"The same budget: {data.budget} loss evaluations each", fontsize=11)
-    left.legend(loc="lower left", fontsize=9, framealpha=0.9)
+    left.legend(loc="lower left", fontsize=9, framealpha=0.9, facecolor="0.8")
     _colorbar(fig, filled, left)
 
     evals = np.arange(1, data.budget + 1)
@@ -189,7 +193,7 @@ def search_figure(data: SearchVsDescent):
     )
     right.set_yscale("log")
     right.yaxis.set_major_formatter(PLAIN)
-    right.yaxis.set_minor_formatter(PLAIN)
+    right.yaxis.set_minor_formatter(SPARSE)
     right.set_xlabel("loss evaluations")
     right.set_ylabel("lowest loss found so far")
     right.set_title("The gradient says where to look next", fontsize=11)
