@@ -50,3 +50,5 @@ def _register_commands() -> None:
 
 
 _register_commands()
+if __name__ == "__main__":
+    app()

@@ -110,12 +110,29 @@ def _spawn(sandbox: Path, calls: list[dict]):
     os.close(write_fd)
     printed = bytearray()
     threading.Thread(target=_drain, args=(proc.stdout, printed), daemon=True).start()
-    try:
-        proc.stdin.write(plain.dumps(calls).encode())
-        proc.stdin.close()
-    except BrokenPipeError:
-        pass
+    # the child reads its job only after starting up: feed the pipe from a thread, not inline
+    threading.Thread(target=_feed, args=(proc.stdin, _encode_job(calls)), daemon=True).start()
     return proc, os.fdopen(read_fd, "rb"), printed
+
+
+_ENCODED: dict[str, str] = {}  # call id -> its JSON; calls are the same for every submission
+
+
+def _encode_job(calls: list[dict]) -> bytes:
+    parts = []
+    for call in calls:
+        if call["id"] not in _ENCODED:
+            _ENCODED[call["id"]] = plain.dumps(call)
+        parts.append(_ENCODED[call["id"]])
+    return ("[" + ",".join(parts) + "]").encode()
+
+
+def _feed(stream, data: bytes) -> None:
+    try:
+        stream.write(data)
+        stream.close()
+    except (BrokenPipeError, OSError):
+        pass
 
 
 def _kill(proc) -> None:
