@@ -7,17 +7,17 @@ back to you the way the checker understood it, before its verdict.
 
 How to type a formula (numpy-like, the way you write the code):
     @            matrix product                  W1 @ X
-    *            elementwise product (the ⊙)     dA * A * (1 - A)   (also number * matrix)
-    /            division                        2/m * (yhat - y)
+    *            elementwise product (the ⊙)     U * V    (also number * matrix)
+    /            division                        1/m * E
     ** or ^      power (elementwise)             A**2
     .T           transpose                       X.T
-    ones         the notes' 1-vector, (m, 1)     dZ @ ones
+    ones         the notes' 1-vector, (m, 1)     E @ ones
     sum(E, axis=1)   row sums, shape (rows, 1)   (the same as E @ ones); sum(E) sums everything
     functions    sigmoid, relu, tanh, exp, log, step (relu's derivative; or write (Z > 0))
 No broadcasting: shapes must match, except a number times anything and a bias column (k, 1)
 added to a (k, m) matrix. Names are case-sensitive; m is the number of examples.
 
-LaTeX is accepted too (in a raw string), e.g. r"\frac{2}{m}(\hat{y} - y)X^\top":
+LaTeX is accepted too (in a raw string), e.g. r"\frac{1}{m}(U \odot V)W_1^\top":
 \frac, \hat{y}, ^\top or ^T (transpose), \odot (elementwise), \cdot or juxtaposition
 (product), \sigma(...), \tanh, \exp, \log, e^{...}, W_1, \vec{1}. A bare e, or ^T in a
 scalar question, is rejected as ambiguous.
@@ -157,8 +157,7 @@ perceptron_db2 = ...  # TODO: your answer
 # Answer shape: (k, m)
 perceptron_dA1 = ...  # TODO: your answer
 
-# perceptron_dZ1 (1 point): Derive dL/dZ1 (you may use dZ2, dA1). relu'(Z1) is step(Z1), also
-# written (Z1 > 0).
+# perceptron_dZ1 (1 point): Derive dL/dZ1 (you may use dZ2, dA1).
 # Symbols: X (n, m); y (1, m); W1 (k, n); b1 (k, 1); w2 (1, k); b2 scalar; Z1 (k, m); A1 (k, m);
 # Z2 (1, m); yhat (1, m); dA1 (k, m); dZ2 (1, m); m; ones (m, 1).
 # Answer shape: (k, m)
@@ -180,55 +179,55 @@ perceptron_db1 = ...  # TODO: your answer
 # scalar derivatives
 
 # scalar_power (1 point): f(x) = x**5. Derive df/dx.
-# Symbols: x scalar; m; ones (m, 1).
+# Symbols: x scalar.
 scalar_power = ...  # TODO: your answer
 
 # scalar_exp (1 point): f(x) = exp(3x). Derive df/dx.
-# Symbols: x scalar; m; ones (m, 1).
+# Symbols: x scalar.
 scalar_exp = ...  # TODO: your answer
 
 # scalar_log (1 point): f(x) = log(x^2 + 1). Derive df/dx.
-# Symbols: x scalar; m; ones (m, 1).
+# Symbols: x scalar.
 scalar_log = ...  # TODO: your answer
 
 # scalar_sigmoid (1 point): f(x) = sigmoid(x) = 1 / (1 + exp(-x)). Derive df/dx.
-# Symbols: x scalar; m; ones (m, 1).
+# Symbols: x scalar.
 scalar_sigmoid = ...  # TODO: your answer
 
 # scalar_tanh (1 point): f(x) = tanh(x). Derive df/dx.
-# Symbols: x scalar; m; ones (m, 1).
+# Symbols: x scalar.
 scalar_tanh = ...  # TODO: your answer
 
-# scalar_relu (1 point): f(x) = relu(x) = max(0, x). Derive df/dx (for x != 0; write step(x) or (x
-# > 0)).
-# Symbols: x scalar; m; ones (m, 1).
+# scalar_relu (1 point): f(x) = relu(x) = max(0, x). Derive df/dx for x != 0 (step(u) is 1
+# where u > 0, else 0).
+# Symbols: x scalar.
 scalar_relu = ...  # TODO: your answer
 
 # scalar_product (1 point): f(x) = x^3 log(x). Derive df/dx.
-# Symbols: x scalar; m; ones (m, 1).
+# Symbols: x scalar.
 scalar_product = ...  # TODO: your answer
 
 # scalar_quotient (1 point): f(x) = exp(x) / (1 + x^2). Derive df/dx.
-# Symbols: x scalar; m; ones (m, 1).
+# Symbols: x scalar.
 scalar_quotient = ...  # TODO: your answer
 
 # scalar_chain (1 point): f(w) = sigmoid(w x + b) (x, b constants). Derive df/dw.
-# Symbols: x scalar; w scalar; b scalar; m; ones (m, 1).
+# Symbols: x scalar; w scalar; b scalar.
 scalar_chain = ...  # TODO: your answer
 
 # mse_dyhat (1 point): L = (yhat - y)^2 for one example. Derive dL/dyhat.
-# Symbols: y scalar; yhat scalar; m; ones (m, 1).
+# Symbols: y scalar; yhat scalar.
 mse_dyhat = ...  # TODO: your answer
 
 # mse_dz (1 point): L = (yhat - y)^2 with yhat = sigmoid(z). Derive dL/dz.
-# Symbols: y scalar; yhat scalar: yhat = sigmoid(z); z scalar; m; ones (m, 1).
+# Symbols: y scalar; yhat scalar: yhat = sigmoid(z); z scalar.
 mse_dz = ...  # TODO: your answer
 
 # cross_entropy_dyhat (1 point): L = -(y log(yhat) + (1 - y) log(1 - yhat)). Derive dL/dyhat.
-# Symbols: y scalar; yhat scalar; m; ones (m, 1).
+# Symbols: y scalar; yhat scalar.
 cross_entropy_dyhat = ...  # TODO: your answer
 
 # cross_entropy_dz (1 point): L = -(y log(yhat) + (1 - y) log(1 - yhat)) with yhat = sigmoid(z).
 # Derive dL/dz.
-# Symbols: y scalar; yhat scalar: yhat = sigmoid(z); z scalar; m; ones (m, 1).
+# Symbols: y scalar; yhat scalar: yhat = sigmoid(z); z scalar.
 cross_entropy_dz = ...  # TODO: your answer

@@ -161,7 +161,7 @@ MATRIX_QUESTIONS = [
         "Derive dL/dW1.",
         [
             ("w2.T @ (2/m * yhat) @ X.T", NO_Y),
-            (f"w2.T @ ({DYHAT}) @ (W1 @ X).T", "the input of the first layer is X, not W1 X"),
+            (f"(w2.T * 2/m) @ y @ X.T", "the residual is yhat - y: the yhat term is missing"),
         ],
     ),
     _matrix(
@@ -308,7 +308,7 @@ MATRIX_QUESTIONS = [
         "two_layer_perceptron",
         "Z1",
         "dA1 * step(Z1)",
-        "Derive dL/dZ1 (you may use dZ2, dA1). relu'(Z1) is step(Z1), also written (Z1 > 0).",
+        "Derive dL/dZ1 (you may use dZ2, dA1).",
         [
             ("dA1 * relu(Z1)", "relu'(Z1) is the step (Z1 > 0), not relu(Z1)"),
             ("dA1", "relu's derivative step(Z1) is missing"),
@@ -389,7 +389,7 @@ SCALAR_QUESTIONS = [
         "relu(x)",
         "x",
         {"x": (-2.0, 2.0)},
-        "f(x) = relu(x) = max(0, x). Derive df/dx (for x != 0; write step(x) or (x > 0)).",
+        "f(x) = relu(x) = max(0, x). Derive df/dx for x != 0 (step(u) is 1 where u > 0, else 0).",
         [("relu(x)", "relu'(x) is the step: 1 where x > 0, else 0"), ("1", "only where x > 0")],
     ),
     _scalar(
