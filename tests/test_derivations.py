@@ -89,7 +89,11 @@ def test_the_bank_covers_the_notes():
         "univariate_db",
         "multivariate_dw",
         "multivariate_db",
-        *(f"two_layer_{kind}_{p}" for kind in ("linear", "sigmoid") for p in ("dW1", "db1", "dw2", "db2")),
+        *(
+            f"two_layer_{kind}_{p}"
+            for kind in ("linear", "sigmoid")
+            for p in ("dW1", "db1", "dw2", "db2")
+        ),
         "logistic_dZ",
         "logistic_dw",
         "logistic_db",
@@ -143,7 +147,9 @@ def test_exercise_stub_has_ellipsis_for_every_answer_and_no_answer_text():
     assert set(values) == set(QUESTIONS)
     assert all(isinstance(v, ast.Constant) and v.value is ... for v in values.values())
     tree = ast.parse(stub)
-    strings = [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    strings = [
+        n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
     assert len(strings) == 1 and strings[0] is tree.body[0].value  # the docstring, no answers
     solved = importlib.import_module("solutions.derivations")
     for qid in QUESTIONS:
@@ -227,7 +233,9 @@ def _all_values(question, formula, seed):
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(6):
-        point = {n: mpmath.mpf(float(rng.uniform(lo, hi))) for n, (lo, hi) in question.variables.items()}
+        point = {
+            n: mpmath.mpf(float(rng.uniform(lo, hi))) for n, (lo, hi) in question.variables.items()
+        }
         for name, definition in question.definitions.items():
             point[name] = precise(parse(definition, frozenset(question.variables)), point)
         out.append(float(precise(parse(formula, question.names), point)))
@@ -249,7 +257,10 @@ def test_misconceptions_differ_from_the_answer_and_each_other_on_every_seed(qid)
                 assert rel_error(values[i], values[j]) > 1e-6, (formulas[i], formulas[j], seed)
     prepared = _prepare(question)  # and on the checker's own instances
     for values in prepared.wrongs:
-        assert any(rel_error(np.asarray(v, float), np.asarray(r, float)) > 1e-9 for v, r in zip(values, prepared.reference, strict=True))
+        assert any(
+            rel_error(np.asarray(v, float), np.asarray(r, float)) > 1e-9
+            for v, r in zip(values, prepared.reference, strict=True)
+        )
 
 
 @pytest.mark.parametrize("qid", [q for q in QUESTIONS if QUESTIONS[q].misconceptions])

@@ -532,7 +532,12 @@ def latex_to_text(text: str, names, *, scalar: bool = False) -> str:
         if kind == "close":
             before_operand.append(opener_before.pop() if opener_before else "")
         out.append(value)
-    return " ".join(out).replace("( ", "(").replace(" )", ")").replace(" .T", ".T")
+    text = ""
+    for index, piece in enumerate(out):
+        glued = index == 0 or piece in (")", ".T") or out[index - 1] == "("
+        glued = glued or (piece == "(" and out[index - 1] in FUNCTIONS)
+        text += piece if glued else " " + piece
+    return text
 
 
 # ----------------------------------------------------------------------------------- printing
