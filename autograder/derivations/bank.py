@@ -161,7 +161,7 @@ MATRIX_QUESTIONS = [
         "Derive dL/dW1.",
         [
             ("w2.T @ (2/m * yhat) @ X.T", NO_Y),
-            (f"(w2.T * 2/m) @ y @ X.T", "the residual is yhat - y: the yhat term is missing"),
+            ("(w2.T * 2/m) @ y @ X.T", "the residual is yhat - y: the yhat term is missing"),
         ],
     ),
     _matrix(
