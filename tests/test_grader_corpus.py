@@ -102,6 +102,22 @@ def test_mutant_costs_its_question_with_named_feedback(tmp_path, questions, muta
 
 
 # ---------------------------------------------------------------- variants
+# Correct variants the grader marks down today, and why. Expected to lose points (xfail); once
+# the grader is fixed the test fails until the entry is removed.
+KNOWN_VARIANT_ISSUES = {
+    "float32_everywhere": (
+        "the public backward case differentiates the student's own forward and loss with "
+        "h = 1e-5; a forward and loss computed in float32 cannot resolve that step "
+        "(norm-relative error ~4e-3), so a correct backward fails the gradient check"
+    ),
+    "inplace_params": (
+        "child.optimizer_trace records dict(params) after each step, a shallow copy: arrays "
+        "updated in place (params[key] -= ...) alias, every recorded step shows the last value "
+        "and the feedback says 'after step 1 ... wrong values'"
+    ),
+}
+
+
 def variant_dirs() -> list[Path]:
     return sorted(p for p in VARIANTS.iterdir() if p.is_dir() and any(p.glob("*.py")))
 
@@ -115,5 +131,8 @@ def test_variant_gets_full_marks(folder, tmp_path, questions):
     graded = [q for q in result.questions if q.id.split(".")[0] in present]
     assert graded, f"{folder.name} holds no graded module"
     low = {q.id: q.feedback() for q in graded if q.score != q.possible}
-    assert not low, f"{folder.name} lost points:\n" + "\n".join(low.values())
     assert not trouble(result.status), result.status
+    if folder.name in KNOWN_VARIANT_ISSUES:
+        assert low, f"{folder.name} now gets full marks: remove it from KNOWN_VARIANT_ISSUES"
+        pytest.xfail(f"known: loses points on {sorted(low)}: {KNOWN_VARIANT_ISSUES[folder.name]}")
+    assert not low, f"{folder.name} lost points:\n" + "\n".join(low.values())
