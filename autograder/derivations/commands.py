@@ -74,8 +74,6 @@ def practice(
     """Exam practice: random network variants; answer, get feedback, retry, or reveal steps."""
     import secrets
 
-    import click
-
     from autograder.derivations.practice import session
 
     seed = secrets.randbelow(10**6) if seed is None else seed
@@ -83,7 +81,7 @@ def practice(
     def ask(label: str) -> str:
         try:
             return typer.prompt(label, default="", show_default=False)
-        except (click.exceptions.Abort, EOFError):
+        except (typer.Abort, EOFError):  # end of piped input, or Ctrl-D
             raise EOFError from None
 
     session(seed, rounds, ask, typer.echo)
