@@ -15,6 +15,12 @@ norm-relative error; scalar answers at six random points with 40-digit mpmath nu
 the SymPy-derived reference. Points and instances are seeded from the question id, so the same
 text always gets the same verdict.
 
+read_as: scalar answers are echoed as SymPy prints them, built with evaluate=False so the terms
+stay in the student's order; matrix answers by this package's printer (parse.to_text), because
+SymPy's matrix expressions cannot hold `1 - A`, elementwise sigmoid of a matrix, or shapes with
+named dimensions without reordering or rejecting them. LaTeX answers are echoed in the
+numpy-like form they were translated into, with each product resolved to `*` or `@`.
+
 Time limit: the student-dependent work runs in a daemon thread joined with TIME_LIMIT seconds
 (threads work wherever check_answer is called from: worker threads, forked processes, the main
 thread; signal.alarm only works in the main thread). The evaluators also check a deadline at
