@@ -1,4 +1,4 @@
-"""The Gradescope autograder zip, run locally with `otter run`, scores what `backprop grade` does."""
+"""The Gradescope zip, run locally with `otter run`, scores what `backprop grade` scores."""
 
 import json
 import subprocess
