@@ -1,0 +1,180 @@
+"""The failure corpus: submissions whose code crashes, hangs, floods or attacks its process,
+as data. Each is one exercise file (a reference solution with one hostile edit, or a file of its
+own); the test adds a correct optimizers.py beside it, which must still get full marks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from autograder.paths import SOLUTIONS
+
+SIG = "two_layer_sigmoid"
+
+
+def patched(module: str, old: str, new: str) -> str:
+    """The reference solution of module with old (which must occur once) replaced by new."""
+    text = (SOLUTIONS / f"{module}.py").read_text()
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {module}.py"
+    return text.replace(old, new)
+
+
+def in_function(func: str, body: str, module: str = SIG) -> str:
+    """The reference solution with `body` run first thing in `func` (after the shape checks)."""
+    marker = {
+        "forward": '    X, _ = check_data("forward", X, n=dims["n"])\n',
+        "loss": '    yhat, y = check_pair("loss", yhat, y)\n',
+        "backward": '    check_cache("backward", cache, CACHE_SHAPES, dims, m=y.shape[1])\n',
+    }[func]
+    lines = "".join(f"    {line}\n" for line in body.splitlines())
+    return patched(module, marker, marker + lines)
+
+
+@dataclass(frozen=True)
+class Failure:
+    name: str
+    file: str  # the exercise file it is submitted as
+    source: str
+    status: list[str]  # substrings the submission's status must contain ([] : "ok")
+    broken: list[str]  # questions that must lose points
+    full: list[str] = field(default_factory=list)  # questions of the same file that keep marks
+    feedback: list[str] = field(default_factory=list)  # substrings of the broken questions'
+    nothing: bool = False  # every question of the file scores 0 (it never imported)
+    slow: bool = False  # spends call timeouts: the test shortens CALL_TIMEOUT
+
+
+QUESTIONS = [f"{SIG}.{f}" for f in ("init_params", "forward", "loss", "backward")]
+INIT, FORWARD, LOSS, BACKWARD = QUESTIONS
+
+FAILURES = [
+    Failure(
+        "syntax-error",
+        f"{SIG}.py",
+        patched(
+            SIG,
+            "def forward(params: dict, X: np.ndarray) -> tuple[np.ndarray, dict]:",
+            "def forward(params: dict, X: np.ndarray) -> tuple[np.ndarray, dict]",
+        ),
+        ["import error"],
+        broken=QUESTIONS,
+        nothing=True,
+        feedback=["SyntaxError", "could not be imported"],
+    ),
+    Failure(
+        "raises-at-import",
+        f"{SIG}.py",
+        patched(SIG, "import numpy as np\n", "import numpy as np\n\nraise RuntimeError('boom')\n"),
+        ["import error"],
+        broken=QUESTIONS,
+        nothing=True,
+        feedback=["RuntimeError: boom", "could not be imported"],
+    ),
+    Failure(
+        "missing-import",
+        f"{SIG}.py",
+        patched(SIG, "import numpy as np\n", "import numpy as np\nimport torch  # noqa\n"),
+        ["import error"],
+        broken=QUESTIONS,
+        nothing=True,
+        feedback=["torch"],
+    ),
+    Failure(
+        "function-raises",
+        f"{SIG}.py",
+        in_function("backward", "raise ValueError('shapes do not align')"),
+        [],
+        broken=[BACKWARD],
+        full=[INIT, FORWARD, LOSS],
+        feedback=["raised ValueError: shapes do not align"],
+    ),
+    Failure(
+        "infinite-loop-in-backward",
+        f"{SIG}.py",
+        in_function("backward", "while True:\n    pass"),
+        ["timeout"],
+        broken=[BACKWARD],
+        full=[INIT, FORWARD, LOSS],
+        feedback=["timed out"],
+        slow=True,
+    ),
+    Failure(
+        "infinite-loop-at-import",
+        f"{SIG}.py",
+        patched(SIG, "import numpy as np\n", "import numpy as np\n\nwhile True:\n    pass\n"),
+        ["timeout"],
+        broken=QUESTIONS,
+        nothing=True,
+        feedback=["timed out", "importing"],
+        slow=True,
+    ),
+    Failure(
+        "huge-array-in-forward",
+        f"{SIG}.py",
+        in_function("forward", "np.ones((10**6, 10**6))"),
+        [],
+        broken=[FORWARD, BACKWARD],  # backward's public gradient check runs forward
+        full=[INIT, LOSS],
+        feedback=["MemoryError"],
+    ),
+    Failure(
+        "growing-list-in-loss",
+        f"{SIG}.py",
+        # np.empty reserves address space without touching it, so the 2 GB limit is hit at
+        # once; a list of bytearrays gets there too but zero-fills 2 GB (1.5-2.5 s per call).
+        in_function("loss", "hog = []\nwhile True:\n    hog.append(np.empty(10**8))"),
+        [],
+        broken=[LOSS, BACKWARD],  # backward's public gradient check runs loss
+        full=[INIT, FORWARD],
+        feedback=["MemoryError"],
+    ),
+    Failure(
+        "print-flood-in-forward",
+        f"{SIG}.py",
+        # 10^7 lines (60 MB) on the first call. On every call the ~40 forward passes of the
+        # gradient check take longer than a call may, and backward loses its public case.
+        in_function(
+            "forward",
+            "global FLOODED\nif not globals().get('FLOODED'):\n"
+            "    FLOODED = True\n    print('flood\\n' * (10**7 - 1) + 'flood')",
+        ),
+        [],
+        broken=[],
+        full=QUESTIONS,  # printing is allowed; only the start of it is kept
+    ),
+    Failure(
+        "sys-exit-in-backward",
+        f"{SIG}.py",
+        in_function("backward", "import sys\nsys.exit(3)"),
+        [],
+        broken=[BACKWARD],
+        full=[INIT, FORWARD, LOSS],
+        feedback=["SystemExit"],
+    ),
+    Failure(
+        "os-exit-at-import",
+        f"{SIG}.py",
+        patched(SIG, "import numpy as np\n", "import numpy as np\nimport os\n\nos._exit(0)\n"),
+        ["crashed"],
+        broken=QUESTIONS,
+        nothing=True,
+        feedback=["could not be imported", "exited with code 0"],
+    ),
+    Failure(
+        "kills-itself-in-loss",
+        f"{SIG}.py",
+        in_function("loss", "import os\nos.kill(os.getpid(), 9)"),
+        ["crashed"],
+        broken=[LOSS, BACKWARD],
+        full=[INIT, FORWARD],
+        feedback=["killed"],
+    ),
+    Failure(
+        "input-in-forward",
+        f"{SIG}.py",
+        in_function("forward", "input('press enter')"),
+        [],
+        broken=[FORWARD, BACKWARD],
+        full=[INIT, LOSS],
+        feedback=["EOFError"],
+    ),
+]

@@ -1,0 +1,74 @@
+"""Hostile and broken submissions (tests/corpus/failures.py): every one gets a result with a
+row per question, a status that says what happened, feedback without tracebacks, and the rest of
+the submission (a correct optimizers.py) graded as usual, within a time bound."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+
+from autograder.grading import sandbox
+from autograder.grading.questions import build_questions
+from autograder.grading.runner import SubmissionResult, grade_submission
+from autograder.paths import SOLUTIONS
+from tests.corpus.failures import FAILURES, QUESTIONS, SIG
+
+# With the call timeout cut to 1 s and the import timeout to 3 s, the slowest case (a hang in
+# backward: 4 calls time out, the child restarts after each) takes about 5 s.
+CALL_TIMEOUT, IMPORT_TIMEOUT = 1.0, 3.0
+MAX_SECONDS = 30.0
+TROUBLE = ("timeout", "crashed", "import error")
+
+
+@pytest.fixture(scope="module")
+def questions():
+    return build_questions()
+
+
+@pytest.mark.parametrize("failure", FAILURES, ids=[f.name for f in FAILURES])
+def test_failure_is_contained_and_reported(failure, tmp_path, questions, monkeypatch):
+    monkeypatch.setattr(sandbox, "CALL_TIMEOUT", CALL_TIMEOUT)
+    monkeypatch.setattr(sandbox, "IMPORT_TIMEOUT", IMPORT_TIMEOUT)
+    (tmp_path / failure.file).write_text(failure.source)
+    shutil.copy(SOLUTIONS / "optimizers.py", tmp_path / "optimizers.py")
+
+    started = time.monotonic()
+    result = grade_submission(tmp_path, questions)
+    elapsed = time.monotonic() - started
+
+    assert isinstance(result, SubmissionResult)
+    assert elapsed < MAX_SECONDS, f"{failure.name} took {elapsed:.1f} s"
+    assert [q.id for q in result.questions] == [q.id for q in questions], "a row per question"
+    by_id = {q.id: q for q in result.questions}
+
+    for q in result.questions:
+        if q.id.startswith("optimizers."):
+            assert q.score == q.possible, f"optimizers graded wrongly:\n{q.feedback()}"
+        assert "Traceback (most recent call last)" not in q.feedback()
+    for qid in failure.full:
+        assert by_id[qid].score == by_id[qid].possible, by_id[qid].feedback()
+    for qid in failure.broken:
+        assert by_id[qid].score < by_id[qid].possible, f"{qid} kept full marks"
+    if failure.nothing:
+        assert all(by_id[qid].score == 0 for qid in QUESTIONS)
+    assert sorted(failure.broken + failure.full) == sorted(QUESTIONS), "the corpus entry is partial"
+
+    for word in failure.status:
+        assert word in result.status, f"status {result.status!r} does not say {word!r}"
+    for word in set(TROUBLE) - set(failure.status):
+        assert word not in result.status, f"status {result.status!r} says {word!r}"
+    feedback = "\n".join(by_id[qid].feedback() for qid in failure.broken)
+    for phrase in failure.feedback:
+        assert phrase.lower() in feedback.lower(), f"feedback lacks {phrase!r}:\n{feedback}"
+
+
+def test_printed_output_is_capped(tmp_path, questions):
+    flood = next(f for f in FAILURES if f.name == "print-flood-in-forward")
+    (tmp_path / flood.file).write_text(flood.source)
+    sig = [q for q in questions if q.module == SIG]
+    result = grade_submission(tmp_path, sig)
+    assert result.printed.startswith("flood\nflood\n")
+    assert len(result.printed.encode()) <= sandbox.OUTPUT_BYTES
+    assert result.total == result.possible
