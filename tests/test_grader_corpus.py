@@ -104,18 +104,7 @@ def test_mutant_costs_its_question_with_named_feedback(tmp_path, questions, muta
 # ---------------------------------------------------------------- variants
 # Correct variants the grader marks down today, and why. Expected to lose points (xfail); once
 # the grader is fixed the test fails until the entry is removed.
-KNOWN_VARIANT_ISSUES = {
-    "float32_everywhere": (
-        "the public backward case differentiates the student's own forward and loss with "
-        "h = 1e-5; a forward and loss computed in float32 cannot resolve that step "
-        "(norm-relative error ~4e-3), so a correct backward fails the gradient check"
-    ),
-    "inplace_params": (
-        "child.optimizer_trace records dict(params) after each step, a shallow copy: arrays "
-        "updated in place (params[key] -= ...) alias, every recorded step shows the last value "
-        "and the feedback says 'after step 1 ... wrong values'"
-    ),
-}
+KNOWN_VARIANT_ISSUES: dict[str, str] = {}
 
 
 def variant_dirs() -> list[Path]:

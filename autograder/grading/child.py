@@ -95,7 +95,7 @@ def optimizer_trace(module, cls, kwargs, params, grads_seq):
         given = copy.deepcopy(grads)
         optimizer.step(params, given)
         grads_mutated = grads_mutated or not _same(given, grads)
-        trace.append(dict(params))
+        trace.append(copy.deepcopy(params))  # arrays may be updated in place
     return {"trace": trace, "grads_mutated": grads_mutated}
 
 

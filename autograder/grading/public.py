@@ -185,39 +185,54 @@ def _loss_case(module: str) -> Case:
     return Case("public: a non-negative scalar", 0.25, False, calls, judge)
 
 
-def _backward_case(module: str) -> Case:
+def _backward_cases(module: str) -> list[Case]:
     rng = np.random.default_rng(300)
     dims = sizes_for(module, **PUBLIC_SIZES)
     params, (X, y) = random_params(module, dims, rng), random_data(dims, rng)
     call = make_call(module, "gradcheck", params=params, X=X, y=y)
 
-    def judge(values):
+    def judge_keys(values):
         label = f"{module}.backward"
-        grads, numeric = values[0]["grads"], values[0]["numeric"]
+        grads = values[0]["grads"]
         if not isinstance(grads, dict) or set(grads) != set(PARAMS[module]):
             keys = sorted(grads) if isinstance(grads, dict) else describe(grads)
             expected = sorted(PARAMS[module])
             return f"{label} must return a dict with the keys of params {expected}, got {keys}"
         for key, shape in PARAMS[module].items():
-            got, problem = as_numeric(grads[key], resolve(shape, dims))
+            _, problem = as_numeric(grads[key], resolve(shape, dims))
             if problem:
                 return f"{label}: grads[{key!r}]: {problem}"
+        return None
+
+    def judge_gradcheck(values):
+        problem = judge_keys(values)
+        if problem:
+            return problem
+        grads, numeric = values[0]["grads"], values[0]["numeric"]
+        for key, shape in PARAMS[module].items():
+            got, _ = as_numeric(grads[key], resolve(shape, dims))
             error = relative_error(got, np.asarray(numeric[key], dtype=float))
             if error > 1e-6:
                 return (
-                    f"{label}: grads[{key!r}] disagrees with central differences of your own "
-                    f"forward and loss (norm-relative error {error:.2g}); run "
-                    f"autograder.gradient_check on your module to see the entries"
+                    f"{module}.backward: grads[{key!r}] disagrees with central differences of "
+                    f"your own forward and loss (norm-relative error {error:.2g}); if forward "
+                    "and loss pass, look at backward; run autograder.gradient_check for entries"
                 )
         return None
 
-    return Case(
-        "public: keys, shapes, and a gradient check against your own loss",
-        1.0,
-        False,
-        [call],
-        judge,
-    )
+    # The gradient check earns no points: it differentiates the student's own forward and loss,
+    # so a wrong forward would otherwise also cost backward's points (and float32 work cannot
+    # resolve its step). It is feedback; backward's points come from keys, shapes and hidden cases.
+    return [
+        Case("public: grads has the keys and shapes of params", 1.0, False, [call], judge_keys),
+        Case(
+            "public: gradient check against your own forward and loss (feedback only)",
+            0.0,
+            False,
+            [call],
+            judge_gradcheck,
+        ),
+    ]
 
 
 # One step from p = 1.0 with g = 0.5 and lr = 0.1, worked by hand from the update rules.
@@ -313,7 +328,7 @@ def add_cases(questions: dict) -> None:
         questions[f"{module}.init_params"].cases.append(_init_case(module))
         questions[f"{module}.forward"].cases.append(_forward_case(module))
         questions[f"{module}.loss"].cases.append(_loss_case(module))
-        questions[f"{module}.backward"].cases.append(_backward_case(module))
+        questions[f"{module}.backward"].cases += _backward_cases(module)
     for cls in OPTIMIZER_CLASSES:
         questions[f"optimizers.{cls}"].cases.append(_optimizer_case(cls))
     questions["optimizers.minibatches"].cases.append(_minibatches_case())

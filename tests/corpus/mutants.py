@@ -556,19 +556,10 @@ MUTANTS: list[Mutant] = [
 # Questions a mutant also costs today although the mistake is not in them, and why. The corpus
 # test expects these to lose points (so nothing else may) and marks the case xfail, strict: once
 # the grader stops charging them, the test fails until the entry is removed here.
-GRADCHECK_OWN_LOSS = (
-    "the public backward case compares backward with central differences of the student's own "
-    "forward and loss, so a correct backward fails it when forward or loss is wrong"
-)
 TRAIN_USES_OWN_MINIBATCHES = (
     "train's hidden minibatch case runs the student's train with the student's own minibatches"
 )
 COLLATERAL: dict[str, tuple[list[str], str]] = {
-    **{
-        m.name: ([f"{m.module}.backward"], GRADCHECK_OWN_LOSS)
-        for m in MUTANTS
-        if any(q.endswith((".forward", ".loss")) for q in m.breaks) and "no-clipping" not in m.name
-    },
     "minibatches-not-shuffled": ([f"{OPT}.train"], TRAIN_USES_OWN_MINIBATCHES),
     "minibatches-drop-last-partial-batch": ([f"{OPT}.train"], TRAIN_USES_OWN_MINIBATCHES),
 }
