@@ -21,6 +21,18 @@ CALL_TIMEOUT, IMPORT_TIMEOUT = 1.0, 3.0
 MAX_SECONDS = 30.0
 TROUBLE = ("timeout", "crashed", "import error")
 
+# Failures the grader mishandles today, and why. Expected to fail (xfail); once the grader is
+# fixed the test fails until the entry is removed.
+HANG_BLAMED_ON_IMPORT = (
+    "sandbox._run_until_stuck keeps `importing` set until the first call's record arrives, so "
+    "when the first call after a (re)start hangs, the timeout is IMPORT_TIMEOUT and every pending "
+    "call of the module is charged 'could not be imported: timed out ... while importing'"
+)
+KNOWN_FAILURE_ISSUES = {
+    "infinite-loop-in-backward": HANG_BLAMED_ON_IMPORT,
+    "infinite-loop-in-init-params": HANG_BLAMED_ON_IMPORT,
+}
+
 
 @pytest.fixture(scope="module")
 def questions():
@@ -38,6 +50,17 @@ def test_failure_is_contained_and_reported(failure, tmp_path, questions, monkeyp
     result = grade_submission(tmp_path, questions)
     elapsed = time.monotonic() - started
 
+    if failure.name not in KNOWN_FAILURE_ISSUES:
+        check(failure, result, questions, elapsed)
+        return
+    try:
+        check(failure, result, questions, elapsed)
+    except AssertionError as exc:
+        pytest.xfail(f"known: {KNOWN_FAILURE_ISSUES[failure.name]}; {str(exc)[:300]}")
+    pytest.fail(f"{failure.name} is handled now: remove it from KNOWN_FAILURE_ISSUES")
+
+
+def check(failure, result, questions, elapsed) -> None:
     assert isinstance(result, SubmissionResult)
     assert elapsed < MAX_SECONDS, f"{failure.name} took {elapsed:.1f} s"
     assert [q.id for q in result.questions] == [q.id for q in questions], "a row per question"
@@ -62,6 +85,9 @@ def test_failure_is_contained_and_reported(failure, tmp_path, questions, monkeyp
     feedback = "\n".join(by_id[qid].feedback() for qid in failure.broken)
     for phrase in failure.feedback:
         assert phrase.lower() in feedback.lower(), f"feedback lacks {phrase!r}:\n{feedback}"
+    every = "\n".join(q.feedback() for q in result.questions)
+    for phrase in failure.absent:
+        assert phrase.lower() not in every.lower(), f"feedback says {phrase!r}:\n{feedback}"
 
 
 def test_printed_output_is_capped(tmp_path, questions):

@@ -40,6 +40,7 @@ class Failure:
     full: list[str] = field(default_factory=list)  # questions of the same file that keep marks
     feedback: list[str] = field(default_factory=list)  # substrings of the broken questions'
     nothing: bool = False  # every question of the file scores 0 (it never imported)
+    absent: list[str] = field(default_factory=list)  # phrases no feedback may contain
     slow: bool = False  # spends call timeouts: the test shortens CALL_TIMEOUT
 
 
@@ -95,6 +96,22 @@ FAILURES = [
         broken=[BACKWARD],
         full=[INIT, FORWARD, LOSS],
         feedback=["timed out"],
+        absent=["could not be imported"],  # the import went fine
+        slow=True,
+    ),
+    Failure(
+        "infinite-loop-in-init-params",  # the module's first call hangs
+        f"{SIG}.py",
+        patched(
+            SIG,
+            "    # BEGIN SOLUTION\n    return {\n",
+            "    while True:\n        pass\n    return {\n",
+        ),
+        ["timeout"],
+        broken=[INIT],
+        full=[FORWARD, LOSS, BACKWARD],
+        feedback=["timed out"],
+        absent=["could not be imported"],
         slow=True,
     ),
     Failure(
