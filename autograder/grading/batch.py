@@ -67,8 +67,10 @@ def gradescope_json(result: SubmissionResult) -> dict:
     }
 
 
-def write_results(results: list[SubmissionResult], out: Path, question_ids: list[str]) -> Path:
-    """grades.csv and one JSON per submission; returns the CSV's path."""
+def write_results(results: list[SubmissionResult], out: Path, possible: dict[str, float]) -> Path:
+    """grades.csv and one JSON per submission; `possible` maps question id -> its points.
+    Returns the CSV's path."""
+    question_ids = list(possible)
     out.mkdir(parents=True, exist_ok=True)
     csv_path = out / "grades.csv"
     with csv_path.open("w", newline="") as handle:
@@ -76,14 +78,14 @@ def write_results(results: list[SubmissionResult], out: Path, question_ids: list
         writer.writerow(["submission", *question_ids, "total", "possible", "percent", "status"])
         for r in results:
             scores = {q.id: q.score for q in r.questions}
-            possible = r.possible or sum(_possible(question_ids).values())
-            percent = round(100 * r.total / possible, 2) if possible else 0.0
+            out_of = sum(possible.values())  # the same for every row, scored or not
+            percent = round(100 * r.total / out_of, 2) if out_of else 0.0
             writer.writerow(
                 [
                     r.name,
                     *(scores.get(q, 0) for q in question_ids),
                     r.total,
-                    possible,
+                    out_of,
                     percent,
                     r.status,
                 ]
@@ -91,7 +93,3 @@ def write_results(results: list[SubmissionResult], out: Path, question_ids: list
     for r in results:
         (out / f"{r.name}.json").write_text(json.dumps(gradescope_json(r), indent=2))
     return csv_path
-
-
-def _possible(question_ids):
-    return {q.id: q.points for q in build_questions() if q.id in question_ids}

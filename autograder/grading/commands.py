@@ -49,8 +49,8 @@ def grade(
     with Progress(transient=not sys.stderr.isatty()) as progress:
         task = progress.add_task("grading", total=len(entries))
         results = grade_all(entries, jobs or None, on_done=lambda _: progress.advance(task))
-    ids = [q.id for q in build_questions()]
-    csv_path = write_results(results, out, ids)
+    possible = {q.id: q.points for q in build_questions()}
+    csv_path = write_results(results, out, possible)
     seconds = time.perf_counter() - started
     typer.echo(f"graded {len(results)} submissions in {seconds:.1f} s -> {csv_path}")
     for r in results:
