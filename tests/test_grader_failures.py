@@ -23,15 +23,7 @@ TROUBLE = ("timeout", "crashed", "import error")
 
 # Failures the grader mishandles today, and why. Expected to fail (xfail); once the grader is
 # fixed the test fails until the entry is removed.
-HANG_BLAMED_ON_IMPORT = (
-    "sandbox._run_until_stuck keeps `importing` set until the first call's record arrives, so "
-    "when the first call after a (re)start hangs, the timeout is IMPORT_TIMEOUT and every pending "
-    "call of the module is charged 'could not be imported: timed out ... while importing'"
-)
-KNOWN_FAILURE_ISSUES = {
-    "infinite-loop-in-backward": HANG_BLAMED_ON_IMPORT,
-    "infinite-loop-in-init-params": HANG_BLAMED_ON_IMPORT,
-}
+KNOWN_FAILURE_ISSUES: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,11 @@
 in-process on the student's own namespace). It holds no solution and no expected value: it
 receives inputs, calls the student's functions and returns what they gave as plain data.
 
-Usage (by autograder.grading.sandbox): python -I -S child.py RESULTS_FD < job.json
-The job is a list of calls {"id", "module", "scenario", "args"}; one JSON line per call is
-written to RESULTS_FD: {"id", "ok": true, "value"} or {"id", "ok": false, "error", "message"}.
+Usage (by autograder.grading.sandbox): child.main() with argv [CALLS_FD, RESULTS_FD, *READ_ROOTS].
+The child jails itself (jail.py), writes {"ready"} to RESULTS_FD, then reads one call per line
+from CALLS_FD ({"id", "module", "scenario", "args"}) and answers each with one line:
+{"id", "ok": true, "value"} or {"id", "ok": false, "error", "message"}, preceded by
+{"importing": name} and {"imported": name} the first time a module is needed.
 """
 
 from __future__ import annotations
@@ -215,19 +217,25 @@ def load_module(name: str):
 
 
 def main() -> None:  # pragma: no cover - runs in the child
+    """Serve calls one at a time: the next call's inputs arrive only after this one's answer."""
     import json
 
-    out = os.fdopen(int(sys.argv[1]), "w", buffering=1)
-    job = plain.decode(json.loads(sys.stdin.read()))
-    sys.stdin = open(os.devnull)  # input() must not hang the grader
+    import jail
+
+    calls = os.fdopen(int(sys.argv[1]), "rb")
+    out = os.fdopen(int(sys.argv[2]), "w", buffering=1)
+    importlib.import_module("autograder.validation")  # the exercises' input checks, beside us
+    mode = jail.enter(os.getcwd(), sys.argv[3:])
+    out.write(json.dumps({"ready": mode}) + "\n")
     modules: dict = {}
-    for call_spec in job:
+    for line in calls:
+        call_spec = plain.decode(json.loads(line))
         name = call_spec["module"]
         if name not in modules:
             out.write(json.dumps({"importing": name}) + "\n")
             modules[name] = load_module(name)
+            out.write(json.dumps({"imported": name}) + "\n")
         out.write(json.dumps(run_call(modules, call_spec)) + "\n")
-    out.close()
     os._exit(0)  # skip interpreter teardown: a student's atexit or __del__ must not linger
 
 

@@ -17,6 +17,7 @@ from autograder.grading.questions import CallFailed, Question, build_questions, 
 from autograder.grading.sandbox import run_job
 from autograder.paths import MODEL_MODULES
 
+FORBIDDEN = "the grader does not allow"  # how jail.ForbiddenOperation messages start
 SUBMISSION_FILES = [f"{m}.py" for m in (*MODEL_MODULES, "optimizers", "derivations")]
 
 
@@ -180,6 +181,8 @@ def _status(results, outcome, missing) -> str:
             parts.append("timeout")
         if "Crash" in errors:
             parts.append("crashed")
+        if any(FORBIDDEN in r.get("message", "") for r in records):
+            parts.append("forbidden operation")
         if "NotImplementedError" in errors:
             parts.append("unimplemented functions")
     if missing:

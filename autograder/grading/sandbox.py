@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder.grading import plain
+from autograder.grading.jail import JAIL_UID_BASE
 
 HERE = Path(__file__).resolve().parent
 VALIDATION = HERE.parent / "validation.py"
@@ -38,10 +39,15 @@ MEMORY_BYTES = 2 * 1024**3  # address space per child
 OUTPUT_BYTES = 10_000  # what is kept of what the student's code prints
 FILE_BYTES = 16 * 1024**2  # largest file the child may write
 
+STDLIB = str(Path(os.__file__).resolve().parent)
+NUMPY_DIRS = [str(Path(np.__file__).resolve().parent), str(Path(SITE) / "numpy.libs")]
+
 BOOT = (
-    "import sys; sys.path[:0] = [{sandbox!r}, {site!r}]; sys.argv = ['child.py', {fd!r}]; "
+    "import sys; sys.path[:0] = [{sandbox!r}, {site!r}]; "
+    "sys.argv = ['child.py', {calls!r}, {results!r}, *{roots!r}]; "
     "import child; child.main()"
 )
+RUNTIME = ("child.py", "plain.py", "jail.py")  # copied beside the submission: nothing secret
 
 
 @dataclass
@@ -62,11 +68,14 @@ def prepare_sandbox(files: dict[str, Path]) -> Path:
     sandbox = Path(tempfile.mkdtemp(prefix="backprop-"))
     for name, path in files.items():
         shutil.copyfile(path, sandbox / name)
-    for runtime in ("child.py", "plain.py"):
+    for runtime in RUNTIME:
         shutil.copyfile(HERE / runtime, sandbox / runtime)
     (sandbox / "autograder").mkdir(exist_ok=True)
     (sandbox / "autograder" / "__init__.py").write_text("")
     shutil.copyfile(VALIDATION, sandbox / "autograder" / "validation.py")
+    # readable, not writable, by the jail's own user once the child chroots into it
+    for path in (sandbox, *sandbox.rglob("*")):
+        path.chmod(0o755 if path.is_dir() else 0o644)
     return sandbox
 
 
@@ -84,63 +93,171 @@ def _drain(stream, sink: bytearray) -> None:
             sink.extend(chunk[: OUTPUT_BYTES - len(sink)])
 
 
-def _spawn(sandbox: Path, calls: list[dict]):
-    read_fd, write_fd = os.pipe()
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(sandbox),
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONHASHSEED": "0",
-    }
-    boot = BOOT.format(sandbox=str(sandbox), site=SITE, fd=str(write_fd))
-    proc = subprocess.Popen(
-        [sys.executable, "-I", "-S", "-c", boot],
-        cwd=sandbox,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        pass_fds=(write_fd,),
-        start_new_session=True,
-        preexec_fn=_limits,
-    )
-    os.close(write_fd)
-    printed = bytearray()
-    threading.Thread(target=_drain, args=(proc.stdout, printed), daemon=True).start()
-    # the child reads its job only after starting up: feed the pipe from a thread, not inline
-    threading.Thread(target=_feed, args=(proc.stdin, _encode_job(calls)), daemon=True).start()
-    return proc, os.fdopen(read_fd, "rb"), printed
+class Stuck(Exception):
+    """The child hung or died: `error` is Timeout or Crash, `importing` the module whose import
+    was under way (if any)."""
+
+    def __init__(self, error: str, message: str, importing: str | None):
+        super().__init__(message)
+        self.error, self.message, self.importing = error, message, importing
 
 
-_ENCODED: dict[str, str] = {}  # call id -> its JSON; calls are the same for every submission
+class Child:
+    """One jailed child process, asked one call at a time."""
+
+    def __init__(self, sandbox: Path, deadline: float):
+        calls_read, self._calls = os.pipe()
+        results_read, results_write = os.pipe()
+        boot = BOOT.format(
+            sandbox=str(sandbox),
+            site=SITE,
+            calls=str(calls_read),
+            results=str(results_write),
+            roots=[STDLIB, *NUMPY_DIRS],
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", boot],
+            cwd=sandbox,
+            env=ENV | {"HOME": "/"},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            pass_fds=(calls_read, results_write),
+            start_new_session=True,
+            preexec_fn=_limits,
+        )
+        os.close(calls_read)
+        os.close(results_write)
+        self.printed = bytearray()
+        self._drainer = threading.Thread(target=_drain, args=(self.proc.stdout, self.printed))
+        self._drainer.start()
+        self._results = os.fdopen(results_read, "rb")
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._results, selectors.EVENT_READ)
+        self._buffer = b""
+        try:
+            self.mode = self._wait(lambda r: "ready" in r, IMPORT_TIMEOUT, deadline, None)["ready"]
+        except Stuck:
+            self.close()
+            raise
+
+    def ask(self, call: dict, deadline: float) -> dict:
+        """The child's record for this call; raises Stuck if it hangs or dies on the way."""
+        self._send(_encoded(call))
+        importing = None
+
+        def answered(record):
+            nonlocal importing
+            if "importing" in record:
+                importing = record["importing"]
+                return "restart-clock"
+            if "imported" in record:
+                importing = None
+                return "restart-clock"
+            return record.get("id") == call["id"]
+
+        limit = lambda: IMPORT_TIMEOUT if importing else CALL_TIMEOUT  # noqa: E731
+        return self._wait(answered, limit, deadline, lambda: importing)
+
+    def _send(self, data: bytes) -> None:
+        try:
+            os.write(self._calls, data) if len(data) < 60_000 else self._send_large(data)
+        except (BrokenPipeError, OSError):
+            pass  # the child is gone; _wait reports how it died
+
+    def _send_large(self, data: bytes) -> None:
+        # a pipe holds 64 KiB: write big calls from a thread while the child reads them
+        threading.Thread(target=_write_all, args=(self._calls, data), daemon=True).start()
+
+    def _wait(self, answered, limit, deadline, importing) -> dict:
+        limit = limit if callable(limit) else (lambda value=limit: value)
+        importing = importing or (lambda: None)
+        started = time.monotonic()
+        while True:
+            for line in self._lines():
+                record = _parse(line)
+                verdict = record is not None and answered(record)
+                if verdict == "restart-clock":
+                    started = time.monotonic()
+                elif verdict:
+                    return record
+            budget = min(started + limit() - time.monotonic(), deadline - time.monotonic())
+            if budget <= 0 or not self._selector.select(timeout=budget):
+                what = f"importing {importing()}.py" if importing() else "this call"
+                message = f"timed out after {limit():.0f} s while {what} (an infinite loop?)"
+                raise Stuck("Timeout", message, importing())
+            chunk = self._results.read1(1 << 20)
+            if not chunk:
+                raise Stuck("Crash", _death(self._returncode()), importing())
+            self._buffer += chunk
+
+    def _lines(self):
+        *lines, self._buffer = self._buffer.split(b"\n")
+        return lines
+
+    def _returncode(self) -> int:
+        try:
+            return self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return -signal.SIGKILL
+
+    def close(self) -> bytes:
+        """Kill the child and everything it started; returns what it printed."""
+        _kill(self.proc)
+        self._drainer.join(timeout=5)
+        self._selector.close()
+        self._results.close()
+        os.close(self._calls)
+        return bytes(self.printed)
 
 
-def _encode_job(calls: list[dict]) -> bytes:
-    parts = []
-    for call in calls:
-        if call["id"] not in _ENCODED:
-            _ENCODED[call["id"]] = plain.dumps(call)
-        parts.append(_ENCODED[call["id"]])
-    return ("[" + ",".join(parts) + "]").encode()
+ENV = {
+    "PATH": "/usr/bin:/bin",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONHASHSEED": "0",
+}
+
+_ENCODED: dict[str, bytes] = {}  # call id -> its JSON line; calls are the same for everyone
 
 
-def _feed(stream, data: bytes) -> None:
+def _encoded(call: dict) -> bytes:
+    if call["id"] not in _ENCODED:
+        _ENCODED[call["id"]] = (plain.dumps(call) + "\n").encode()
+    return _ENCODED[call["id"]]
+
+
+def _write_all(fd: int, data: bytes) -> None:
     try:
-        stream.write(data)
-        stream.close()
-    except (BrokenPipeError, OSError):
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError:
         pass
 
 
 def _kill(proc) -> None:
+    """SIGKILL the child's process group and, when jailed, every process of its own uid (one
+    that left the group with setsid), then reap the child."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+    if os.geteuid() == 0:
+        _kill_uid(JAIL_UID_BASE + proc.pid)
     proc.wait()
+
+
+def _kill_uid(uid: int) -> None:
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            owner = next(line for line in status.read_text().splitlines() if line[:4] == "Uid:")
+            if int(owner.split()[1]) == uid:
+                os.kill(int(status.parent.name), signal.SIGKILL)
+        except (OSError, StopIteration, ValueError):
+            pass
 
 
 def _death(returncode: int) -> str:
@@ -154,80 +271,6 @@ def _death(returncode: int) -> str:
     return f"the process exited with code {returncode} (sys.exit or os._exit in the code?)"
 
 
-def run_job(
-    files: dict[str, Path], calls: list[dict], total_timeout: float = TOTAL_TIMEOUT
-) -> Outcome:
-    """Run every call; each gets a record, whatever the submission does."""
-    outcome = Outcome()
-    sandbox = prepare_sandbox(files)
-    deadline = time.monotonic() + total_timeout
-    printed = bytearray()
-    try:
-        pending = list(calls)
-        while pending:
-            if time.monotonic() > deadline:
-                for c in pending:
-                    outcome.records[c["id"]] = _failure(
-                        c,
-                        "Timeout",
-                        f"skipped: the submission used up its {total_timeout:.0f} s time budget",
-                    )
-                outcome.events.append("total time budget exhausted")
-                break
-            _run_until_stuck(sandbox, pending, outcome, deadline, printed)
-            pending = [c for c in pending if c["id"] not in outcome.records]
-    finally:
-        shutil.rmtree(sandbox, ignore_errors=True)
-        outcome.output = printed.decode(errors="replace")
-    return outcome
-
-
-def _failure(call: dict, error: str, message: str) -> dict:
-    return {"id": call["id"], "ok": False, "error": error, "message": message}
-
-
-def _run_until_stuck(sandbox, pending, outcome, deadline, printed) -> None:
-    proc, results, out = _spawn(sandbox, pending)
-    selector = selectors.DefaultSelector()
-    selector.register(results, selectors.EVENT_READ)
-    importing, buffer, limit = None, b"", IMPORT_TIMEOUT
-    try:
-        while True:
-            wait = min(limit, max(0.0, deadline - time.monotonic()))
-            if not selector.select(timeout=wait):
-                current = _current(pending, outcome)
-                what = f"importing {importing}.py" if importing else "this call"
-                message = f"timed out after {limit:.0f} s while {what} (an infinite loop?)"
-                _blame(current, pending, outcome, importing, "Timeout", message)
-                outcome.events.append(f"timeout in {current['id'] if current else importing}")
-                return
-            chunk = results.read1(1 << 20)
-            if not chunk:
-                break
-            buffer += chunk
-            *lines, buffer = buffer.split(b"\n")
-            for line in lines:
-                record = _parse(line)
-                if record is None:
-                    continue
-                if "importing" in record:
-                    importing, limit = record["importing"], IMPORT_TIMEOUT
-                elif record.get("id") in {c["id"] for c in pending}:
-                    outcome.records[record["id"]] = record
-                    importing, limit = None, CALL_TIMEOUT
-        returncode = proc.wait(timeout=5)
-        current = _current(pending, outcome)
-        if current is not None:  # the child died before answering every call
-            message = _death(returncode)
-            _blame(current, pending, outcome, importing, "Crash", message)
-            outcome.events.append(f"crash in {current['id']}: {message}")
-    finally:
-        selector.close()
-        results.close()
-        _kill(proc)
-        printed.extend(out[: OUTPUT_BYTES - len(printed)])
-
-
 def _parse(line: bytes):
     try:
         record = json.loads(line)
@@ -236,20 +279,53 @@ def _parse(line: bytes):
         return None
 
 
-def _current(pending, outcome):
-    return next((c for c in pending if c["id"] not in outcome.records), None)
+def run_job(
+    files: dict[str, Path], calls: list[dict], total_timeout: float = TOTAL_TIMEOUT
+) -> Outcome:
+    """Run every call, one at a time; each gets a record, whatever the submission does."""
+    outcome = Outcome()
+    sandbox = prepare_sandbox(files)
+    deadline = time.monotonic() + total_timeout
+    printed, child = bytearray(), None
+    try:
+        for call in calls:
+            if call["id"] in outcome.records:  # charged already: its module never imported
+                continue
+            if time.monotonic() > deadline:
+                message = f"skipped: the submission used up its {total_timeout:.0f} s time budget"
+                outcome.records[call["id"]] = _failure(call, "Timeout", message)
+                if "total time budget exhausted" not in outcome.events:
+                    outcome.events.append("total time budget exhausted")
+                continue
+            try:
+                child = child or Child(sandbox, deadline)
+                outcome.records[call["id"]] = child.ask(call, deadline)
+            except Stuck as stuck:
+                _blame(call, calls, outcome, stuck)
+                if child is not None:
+                    printed.extend(child.close())
+                child = None
+    finally:
+        if child is not None:
+            printed.extend(child.close())
+        shutil.rmtree(sandbox, ignore_errors=True)
+        outcome.output = printed[:OUTPUT_BYTES].decode(errors="replace")
+    return outcome
 
 
-def _blame(current, pending, outcome, importing, error, message) -> None:
+def _failure(call: dict, error: str, message: str) -> dict:
+    return {"id": call["id"], "ok": False, "error": error, "message": message}
+
+
+def _blame(call, calls, outcome, stuck: Stuck) -> None:
     """Charge a hang or crash to the call in progress, or to every call of a module whose
     import never finished (so a module that kills itself on import is tried once)."""
-    if current is None:
-        return
-    victims = [current]
-    if importing:
+    victims, message = [call], stuck.message
+    if stuck.importing:
+        message = f"{stuck.importing}.py could not be imported: {message}"
         victims = [
-            c for c in pending if c["module"] == importing and c["id"] not in outcome.records
+            c for c in calls if c["module"] == stuck.importing and c["id"] not in outcome.records
         ]
-        message = f"{importing}.py could not be imported: {message}"
-    for call in victims:
-        outcome.records[call["id"]] = _failure(call, error, message)
+    for victim in victims:
+        outcome.records[victim["id"]] = _failure(victim, stuck.error, message)
+    outcome.events.append(f"{stuck.error.lower()} in {call['id']}: {stuck.message}")

@@ -1,0 +1,177 @@
+"""Lock a sandboxed child down before it imports a submission (runs inside the child).
+
+The child holds nothing secret (no solution, no expected value, only the inputs of the call at
+hand), so the jail's job is to keep the submission away from everything else on the machine:
+
+1. As root (Gradescope, CI, containers): chroot into the scratch folder, then become a user of
+   its own (JAIL_UID_BASE + pid) with no groups. The grader's files, the solutions, /proc and
+   every other process are out of sight and out of reach, and the folder is read-only to it.
+2. Always: resource limits (no new processes or threads for the jail user, memory, file size)
+   and an audit hook (PEP 578) that refuses what an exercise never needs: starting processes,
+   signals, sockets, ctypes, writing, listing or deleting files, reading outside the scratch
+   folder, numpy and the standard library, and walking the garbage collector.
+
+Without root the audit hook is the only fence, and a submission that corrupts the interpreter's
+memory (numpy can make an array from a raw address) can switch it off; the README says so.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.machinery
+import os
+import resource
+import sys
+
+JAIL_UID_BASE = 200_000  # the jailed child runs as JAIL_UID_BASE + its pid: a uid of its own
+
+# imported before the jail closes: in a chroot nothing more can be loaded from disk
+PRELOADED = (
+    "abc",
+    "collections",
+    "contextlib",
+    "copy",
+    "dataclasses",
+    "decimal",
+    "enum",
+    "fractions",
+    "functools",
+    "itertools",
+    "math",
+    "numbers",
+    "operator",
+    "random",
+    "re",
+    "statistics",
+    "string",
+    "time",
+    "typing",
+    "warnings",
+    # numpy loads these on first use
+    "numpy.random",
+    "numpy.linalg",
+    "numpy.fft",
+    "numpy.polynomial",
+    "numpy.lib.stride_tricks",
+)
+
+# audit events (exact, or prefixes ending in ".") that an exercise has no business raising
+FORBIDDEN = (
+    "os.system",
+    "os.exec",
+    "os.posix_spawn",
+    "os.spawn",
+    "os.fork",
+    "os.forkpty",
+    "subprocess.",
+    "pty.",
+    "os.kill",
+    "os.killpg",
+    "signal.pthread_kill",
+    "socket.",
+    "ctypes.",
+    "mmap.",
+    "os.listdir",
+    "os.scandir",
+    "glob.",
+    "os.mkdir",
+    "os.remove",
+    "os.rmdir",
+    "os.rename",
+    "os.link",
+    "os.symlink",
+    "os.truncate",
+    "os.chmod",
+    "os.chown",
+    "os.chdir",
+    "os.chflags",
+    "os.utime",
+    "os.putenv",
+    "os.unsetenv",
+    "shutil.",
+    "resource.setrlimit",
+    "resource.prlimit",
+    "sys.addaudithook",
+    "sys._current_frames",
+    "sys.settrace",
+    "sys.setprofile",
+    "gc.get_objects",
+    "gc.get_referrers",
+    "gc.get_referents",
+    "urllib.",
+    "http.",
+    "ftplib.",
+    "smtplib.",
+    "webbrowser.",
+)
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+
+class ForbiddenOperation(PermissionError):
+    """What a submission gets when it tries something the grader does not allow."""
+
+
+def enter(sandbox: str, read_roots: list[str]) -> str:
+    """Preload, jail and hook this process; returns how it is jailed (for the grader's notes).
+
+    `sandbox` holds the submission; `read_roots` are the other folders it may read from
+    (the standard library and numpy) when there is no chroot."""
+    for name in PRELOADED:
+        importlib.import_module(name)
+    jailed = os.geteuid() == 0
+    if jailed:
+        uid = JAIL_UID_BASE + os.getpid()
+        os.chroot(sandbox)
+        os.chdir("/")
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+        sys.path[:] = ["/"]
+        roots = ["/"]
+    else:
+        os.chdir(sandbox)
+        sys.path[:] = [sandbox]
+        roots = [sandbox, *read_roots]
+    # no new process or thread for this user (an unprivileged one when jailed)
+    resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
+    # list the submission's folder now: the import system's directory listing is refused later
+    importlib.machinery.PathFinder.find_spec("_jail_primes_the_import_cache")
+    sys.meta_path.append(_Unavailable())
+    sys.addaudithook(_hook(tuple(os.path.join(os.path.realpath(r), "") for r in roots)))
+    return "chroot + own uid + audit hook" if jailed else "audit hook (not root: no chroot)"
+
+
+def _hook(roots: tuple[str, ...]):
+    def refuse(what: str):
+        raise ForbiddenOperation(f"the grader does not allow {what} in a submission")
+
+    def hook(event: str, args: tuple) -> None:
+        if event == "open":
+            path, mode, flags = args
+            if path is None or isinstance(path, int):
+                return  # an already open descriptor
+            name = os.fsdecode(path)
+            if (mode and any(c in mode for c in "wax+")) or (flags or 0) & WRITE_FLAGS:
+                refuse(f"writing files (open({name!r}, {mode or flags!r}))")
+            full = os.path.join(os.path.abspath(name), "")
+            if not full.startswith(roots):
+                refuse(f"reading {name!r}")
+        elif event.startswith(FORBIDDEN) and (
+            event in FORBIDDEN or any(f.endswith(".") and event.startswith(f) for f in FORBIDDEN)
+        ):
+            refuse(event)
+
+    return hook
+
+
+class _Unavailable:
+    """Last on sys.meta_path: a module that is not preloaded gets a message saying why."""
+
+    def find_spec(self, name, path=None, target=None):
+        if path is None:  # top-level modules only; submodules fail as usual
+            raise ModuleNotFoundError(
+                f"No module named {name!r}: a submission may use numpy and the standard "
+                f"modules {', '.join(PRELOADED)}",
+                name=name,
+            )
+        return None
