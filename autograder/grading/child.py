@@ -216,16 +216,16 @@ def load_module(name: str):
         return f"{name}.py could not be imported: {describe_exception(exc)[1]}"
 
 
-def main() -> None:  # pragma: no cover - runs in the child
-    """Serve calls one at a time: the next call's inputs arrive only after this one's answer."""
+def serve(calls_fd: int, results_fd: int, read_roots: list[str]) -> None:  # pragma: no cover
+    """Jail this process, then answer calls one at a time: the next call's inputs arrive only
+    after this one's answer."""
     import json
 
     import jail
 
-    calls = os.fdopen(int(sys.argv[1]), "rb")
-    out = os.fdopen(int(sys.argv[2]), "w", buffering=1)
-    importlib.import_module("autograder.validation")  # the exercises' input checks, beside us
-    mode = jail.enter(os.getcwd(), sys.argv[3:])
+    calls = os.fdopen(calls_fd, "rb")
+    out = os.fdopen(results_fd, "w", buffering=1)
+    mode = jail.enter(os.getcwd(), read_roots)
     out.write(json.dumps({"ready": mode}) + "\n")
     modules: dict = {}
     for line in calls:
@@ -235,8 +235,77 @@ def main() -> None:  # pragma: no cover - runs in the child
             out.write(json.dumps({"importing": name}) + "\n")
             modules[name] = load_module(name)
             out.write(json.dumps({"imported": name}) + "\n")
-        out.write(json.dumps(run_call(modules, call_spec)) + "\n")
+        record = run_call(modules, call_spec)
+        _flush_printed()
+        out.write(json.dumps(record) + "\n")
     os._exit(0)  # skip interpreter teardown: a student's atexit or __del__ must not linger
+
+
+def _flush_printed() -> None:  # pragma: no cover - in the child
+    for stream in (sys.__stdout__, sys.__stderr__):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001, S110 - a student may have closed or replaced it
+            pass
+
+
+def zygote(control_fd: int) -> None:  # pragma: no cover - runs in the zygote process
+    """Fork a fresh child for each request on the control socket, with numpy and the runtime
+    already imported (a submission then costs a fork, not a Python start). Requests carry the
+    child's three pipe ends; the zygote answers {"pid"}, then {"returncode"} when it exits.
+    The zygote never runs student code and holds nothing secret."""
+    import json
+    import socket
+
+    import jail
+
+    importlib.import_module("autograder.validation")  # the exercises' input checks
+    for name in jail.PRELOADED:
+        importlib.import_module(name)
+    control = socket.socket(fileno=control_fd)
+    while True:
+        message, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)
+        if not message:
+            os._exit(0)  # the grader is gone
+        request = json.loads(message)
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            _become_child(request, fds)
+        for fd in fds:
+            os.close(fd)
+        control.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        control.sendall(json.dumps({"returncode": code}).encode() + b"\n")
+
+
+def _become_child(request: dict, fds: list[int]) -> None:  # pragma: no cover - forked child
+    import resource
+
+    try:
+        calls_fd, results_fd, output_fd = fds
+        os.setsid()  # its own process group: the grader kills the group
+        os.dup2(output_fd, 1)
+        os.dup2(output_fd, 2)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        keep = sorted({0, 1, 2, calls_fd, results_fd})
+        for low, high in zip(keep, [*keep[1:], 1 << 16], strict=True):
+            os.closerange(low + 1, high)  # nothing of the zygote's stays open
+        for name, value in request["limits"].items():
+            limit = getattr(resource, name)
+            resource.setrlimit(limit, (value, value))
+        os.chdir(request["sandbox"])
+        serve(calls_fd, results_fd, request["roots"])
+    finally:
+        os._exit(70)
+
+
+def main() -> None:  # pragma: no cover - runs in the child
+    """Started as a process of its own: `python child.py CALLS_FD RESULTS_FD *READ_ROOTS`."""
+    importlib.import_module("autograder.validation")  # the exercises' input checks, beside us
+    serve(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:])
 
 
 if __name__ == "__main__":

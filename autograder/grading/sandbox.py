@@ -1,18 +1,22 @@
-"""The grader side of the process boundary: run a job of calls on a submission in a child
-process with time, memory and output limits, and collect plain-data results.
+"""The grader side of the process boundary: run a submission's calls in a jailed child
+process, one call at a time, with time, memory and output limits, and collect plain data.
 
-The child sees only a scratch directory holding the submission's files, the child runtime
-(child.py, plain.py) and autograder/validation.py; solutions/ is not on its path. One call that
-hangs or kills its process costs that call only: the child is restarted for the rest.
+Children are forked by a zygote (one per grading thread) that has numpy and the child runtime
+imported already, so a submission costs a fork rather than a Python start. The zygote runs no
+student code. A child sees only a scratch folder with the submission's files (jail.py says how
+it is fenced in); one call that hangs or kills its process costs that call only: a new child
+serves the rest, and every process of the old one is killed first.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import selectors
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -28,26 +32,30 @@ from autograder.grading.jail import JAIL_UID_BASE
 
 HERE = Path(__file__).resolve().parent
 VALIDATION = HERE.parent / "validation.py"
-SITE = str(
-    Path(np.__file__).resolve().parent.parent
-)  # where numpy (and only installed packages) live
+SITE = str(Path(np.__file__).resolve().parent.parent)  # where numpy is installed
+STDLIB = str(Path(os.__file__).resolve().parent)
+NUMPY_DIRS = [str(Path(np.__file__).resolve().parent), str(Path(SITE) / "numpy.libs")]
 
 CALL_TIMEOUT = 5.0  # seconds for one call (the reference takes milliseconds)
-IMPORT_TIMEOUT = 10.0  # seconds to start Python, import numpy and the student's module
+IMPORT_TIMEOUT = 10.0  # seconds to start a child, or to import one student module
 TOTAL_TIMEOUT = 60.0  # seconds for a whole submission
 MEMORY_BYTES = 2 * 1024**3  # address space per child
 OUTPUT_BYTES = 10_000  # what is kept of what the student's code prints
 FILE_BYTES = 16 * 1024**2  # largest file the child may write
 
-STDLIB = str(Path(os.__file__).resolve().parent)
-NUMPY_DIRS = [str(Path(np.__file__).resolve().parent), str(Path(SITE) / "numpy.libs")]
-
-BOOT = (
-    "import sys; sys.path[:0] = [{sandbox!r}, {site!r}]; "
-    "sys.argv = ['child.py', {calls!r}, {results!r}, *{roots!r}]; "
-    "import child; child.main()"
+ZYGOTE_BOOT = (
+    "import sys; sys.path[:0] = [{runtime!r}, {site!r}]; import child; child.zygote({fd!r})"
 )
-RUNTIME = ("child.py", "plain.py", "jail.py")  # copied beside the submission: nothing secret
+RUNTIME = ("child.py", "plain.py", "jail.py")  # what the zygote imports: nothing secret
+ENV = {
+    "PATH": "/usr/bin:/bin",
+    "HOME": "/",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONHASHSEED": "0",
+}
 
 
 @dataclass
@@ -64,27 +72,106 @@ class Outcome:
 
 
 def prepare_sandbox(files: dict[str, Path]) -> Path:
-    """A scratch directory with the submission's files and the child runtime."""
+    """A scratch folder holding the submission's files, readable (not writable) by the jail's
+    own user once the child chroots into it."""
     sandbox = Path(tempfile.mkdtemp(prefix="backprop-"))
     for name, path in files.items():
         shutil.copyfile(path, sandbox / name)
-    for runtime in RUNTIME:
-        shutil.copyfile(HERE / runtime, sandbox / runtime)
-    (sandbox / "autograder").mkdir(exist_ok=True)
-    (sandbox / "autograder" / "__init__.py").write_text("")
-    shutil.copyfile(VALIDATION, sandbox / "autograder" / "validation.py")
-    # readable, not writable, by the jail's own user once the child chroots into it
-    for path in (sandbox, *sandbox.rglob("*")):
-        path.chmod(0o755 if path.is_dir() else 0o644)
+        (sandbox / name).chmod(0o644)
+    sandbox.chmod(0o755)
     return sandbox
 
 
-def _limits() -> None:  # pragma: no cover - runs in the child before exec
-    import resource
+def _runtime() -> Path:
+    """A folder with the child runtime (and the exercises' input checks) for zygotes."""
+    folder = Path(tempfile.mkdtemp(prefix="backprop-runtime-"))
+    for name in RUNTIME:
+        shutil.copyfile(HERE / name, folder / name)
+    (folder / "autograder").mkdir()
+    (folder / "autograder" / "__init__.py").write_text("")
+    shutil.copyfile(VALIDATION, folder / "autograder" / "validation.py")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_BYTES, FILE_BYTES))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+class Zygote:
+    """A process that forks jailed children on request (see child.zygote)."""
+
+    _runtime_folder: Path | None = None
+    _local = threading.local()
+    _all: list[Zygote] = []
+
+    @classmethod
+    def for_this_thread(cls) -> Zygote:
+        zygote = getattr(cls._local, "zygote", None)
+        if zygote is None or zygote.proc.poll() is not None:
+            zygote = cls._local.zygote = cls()
+        return zygote
+
+    def __init__(self):
+        if Zygote._runtime_folder is None:
+            Zygote._runtime_folder = _runtime()
+        ours, theirs = socket.socketpair()
+        boot = ZYGOTE_BOOT.format(
+            runtime=str(Zygote._runtime_folder), site=SITE, fd=theirs.fileno()
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", boot],
+            env=ENV,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(theirs.fileno(),),
+        )
+        theirs.close()
+        self.control = ours
+        self._replies = ours.makefile("rb")
+        Zygote._all.append(self)
+
+    def fork(self, sandbox: Path, fds: tuple[int, int, int]) -> int:
+        """A new child in `sandbox` using the three pipe ends (calls, results, output)."""
+        request = {
+            "sandbox": str(sandbox),
+            "roots": [STDLIB, *NUMPY_DIRS],
+            "limits": {
+                "RLIMIT_AS": MEMORY_BYTES,
+                "RLIMIT_FSIZE": FILE_BYTES,
+                "RLIMIT_CORE": 0,
+            },
+        }
+        socket.send_fds(self.control, [json.dumps(request).encode()], list(fds))
+        return self._reply("pid")
+
+    def returncode(self) -> int:
+        """The exit status of the last child (the zygote reports it once the child is reaped)."""
+        return self._reply("returncode")
+
+    def _reply(self, key: str) -> int:
+        self.control.settimeout(IMPORT_TIMEOUT)
+        try:
+            line = self._replies.readline()
+        except OSError:
+            line = b""
+        if not line:
+            self.stop()
+            raise ZygoteLost(f"the zygote died (exit code {self.proc.poll()})")
+        return json.loads(line)[key]
+
+    def stop(self) -> None:
+        self.control.close()
+        self.proc.kill()
+        self.proc.wait()
+
+
+class ZygoteLost(RuntimeError):
+    """The zygote process is gone (it is restarted for the next child)."""
+
+
+@atexit.register
+def _stop_zygotes() -> None:
+    for zygote in Zygote._all:
+        if zygote.proc.poll() is None:
+            zygote.stop()
 
 
 def _drain(stream, sink: bytearray) -> None:
@@ -103,33 +190,25 @@ class Stuck(Exception):
 
 
 class Child:
-    """One jailed child process, asked one call at a time."""
+    """One jailed child process, forked by this thread's zygote, asked one call at a time."""
 
     def __init__(self, sandbox: Path, deadline: float):
         calls_read, self._calls = os.pipe()
         results_read, results_write = os.pipe()
-        boot = BOOT.format(
-            sandbox=str(sandbox),
-            site=SITE,
-            calls=str(calls_read),
-            results=str(results_write),
-            roots=[STDLIB, *NUMPY_DIRS],
-        )
-        self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", boot],
-            cwd=sandbox,
-            env=ENV | {"HOME": "/"},
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            pass_fds=(calls_read, results_write),
-            start_new_session=True,
-            preexec_fn=_limits,
-        )
-        os.close(calls_read)
-        os.close(results_write)
+        output_read, output_write = os.pipe()
+        self._exit: int | None = None
+        try:
+            self.zygote = Zygote.for_this_thread()
+            self.pid = self.zygote.fork(sandbox, (calls_read, results_write, output_write))
+        except (ZygoteLost, OSError):  # one retry with a fresh zygote
+            self.zygote = Zygote.for_this_thread()
+            self.pid = self.zygote.fork(sandbox, (calls_read, results_write, output_write))
+        finally:
+            for fd in (calls_read, results_write, output_write):
+                os.close(fd)
         self.printed = bytearray()
-        self._drainer = threading.Thread(target=_drain, args=(self.proc.stdout, self.printed))
+        output = os.fdopen(output_read, "rb")
+        self._drainer = threading.Thread(target=_drain, args=(output, self.printed), daemon=True)
         self._drainer.start()
         self._results = os.fdopen(results_read, "rb")
         self._selector = selectors.DefaultSelector()
@@ -196,29 +275,23 @@ class Child:
         return lines
 
     def _returncode(self) -> int:
-        try:
-            return self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            return -signal.SIGKILL
+        if self._exit is None:
+            try:
+                self._exit = self.zygote.returncode()
+            except (ZygoteLost, OSError):
+                self._exit = -signal.SIGKILL
+        return self._exit
 
     def close(self) -> bytes:
         """Kill the child and everything it started; returns what it printed."""
-        _kill(self.proc)
+        _kill(self.pid)
+        self._returncode()  # reaped by the zygote, which is then ready for the next child
         self._drainer.join(timeout=5)
         self._selector.close()
         self._results.close()
         os.close(self._calls)
         return bytes(self.printed)
 
-
-ENV = {
-    "PATH": "/usr/bin:/bin",
-    "OPENBLAS_NUM_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "PYTHONDONTWRITEBYTECODE": "1",
-    "PYTHONHASHSEED": "0",
-}
 
 _ENCODED: dict[str, bytes] = {}  # call id -> its JSON line; calls are the same for everyone
 
@@ -238,16 +311,15 @@ def _write_all(fd: int, data: bytes) -> None:
         pass
 
 
-def _kill(proc) -> None:
+def _kill(pid: int) -> None:
     """SIGKILL the child's process group and, when jailed, every process of its own uid (one
-    that left the group with setsid), then reap the child."""
+    that left the group with setsid, had it managed to start one)."""
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
+        os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
     if os.geteuid() == 0:
-        _kill_uid(JAIL_UID_BASE + proc.pid)
-    proc.wait()
+        _kill_uid(JAIL_UID_BASE + pid)
 
 
 def _kill_uid(uid: int) -> None:
