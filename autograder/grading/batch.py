@@ -33,7 +33,9 @@ def grade_all(
 
     Each submission runs in its own child process, so threads are enough to use every core."""
     questions = build_questions()
-    jobs = jobs or os.cpu_count() or 1
+    # two per core: while one submission's child computes, another's grader thread judges
+    # (and a submission that hangs holds a thread, not a core)
+    jobs = jobs or 2 * (os.cpu_count() or 1)
 
     def one(path: Path) -> SubmissionResult:
         try:

@@ -30,7 +30,7 @@ def grade(
         ..., help="A folder of submissions (folders or .zip files)."
     ),
     out: Path = typer.Option(..., "--out", help="Where grades.csv and the JSON files go."),
-    jobs: int = typer.Option(0, help="Parallel submissions (default: every core)."),
+    jobs: int = typer.Option(0, help="Submissions graded at once (default: twice the cores)."),
 ) -> None:
     """Grade a folder of submissions: grades.csv and Gradescope results per submission."""
     from rich.progress import Progress

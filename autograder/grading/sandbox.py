@@ -98,15 +98,24 @@ class Zygote:
     """A process that forks jailed children on request (see child.zygote)."""
 
     _runtime_folder: Path | None = None
-    _local = threading.local()
+    _lock = threading.Lock()
+    _idle: list[Zygote] = []  # zygotes with no child, ready to fork
     _all: list[Zygote] = []
 
     @classmethod
-    def for_this_thread(cls) -> Zygote:
-        zygote = getattr(cls._local, "zygote", None)
-        if zygote is None or zygote.proc.poll() is not None:
-            zygote = cls._local.zygote = cls()
-        return zygote
+    def acquire(cls) -> Zygote:
+        """An idle zygote (there are as many as children running at once), or a new one."""
+        with cls._lock:
+            while cls._idle:
+                zygote = cls._idle.pop()
+                if zygote.proc.poll() is None:
+                    return zygote
+        return cls()
+
+    def release(self) -> None:
+        if self.proc.poll() is None:
+            with Zygote._lock:
+                Zygote._idle.append(self)
 
     def __init__(self):
         if Zygote._runtime_folder is None:
@@ -149,13 +158,13 @@ class Zygote:
     def _reply(self, key: str) -> int:
         self.control.settimeout(IMPORT_TIMEOUT)
         try:
-            line = self._replies.readline()
-        except OSError:
-            line = b""
-        if not line:
+            reply = json.loads(self._replies.readline() or b"{}")
+        except (OSError, ValueError):
+            reply = {}
+        if key not in reply:  # the zygote died or lost step: never use it again
             self.stop()
-            raise ZygoteLost(f"the zygote died (exit code {self.proc.poll()})")
-        return json.loads(line)[key]
+            raise ZygoteLost(f"the zygote stopped answering (exit code {self.proc.poll()})")
+        return reply[key]
 
     def stop(self) -> None:
         self.control.close()
@@ -198,10 +207,10 @@ class Child:
         output_read, output_write = os.pipe()
         self._exit: int | None = None
         try:
-            self.zygote = Zygote.for_this_thread()
+            self.zygote = Zygote.acquire()
             self.pid = self.zygote.fork(sandbox, (calls_read, results_write, output_write))
         except (ZygoteLost, OSError):  # one retry with a fresh zygote
-            self.zygote = Zygote.for_this_thread()
+            self.zygote = Zygote()
             self.pid = self.zygote.fork(sandbox, (calls_read, results_write, output_write))
         finally:
             for fd in (calls_read, results_write, output_write):
@@ -286,6 +295,7 @@ class Child:
         """Kill the child and everything it started; returns what it printed."""
         _kill(self.pid)
         self._returncode()  # reaped by the zygote, which is then ready for the next child
+        self.zygote.release()
         self._drainer.join(timeout=5)
         self._selector.close()
         self._results.close()
