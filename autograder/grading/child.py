@@ -117,13 +117,33 @@ def minibatches(module, X, y, batch_size, seeds):
     return out
 
 
-def train(module, X, y, params, epochs, batch_size, seed, lr):
-    """module.train on the probe model and optimizer; the losses, batches seen and params."""
+def train(module, X, y, params, epochs, batch_size, seed, lr, replay=None):
+    """module.train on the probe model and optimizer; the losses, batches seen and params.
+
+    With `replay` (per epoch, the example ids of each batch, chosen by the grader), the
+    module's own minibatches is swapped for one that yields those batches, so that train is
+    judged on its own: a broken minibatches costs only its own question. `replayed` says, per
+    call of minibatches, whether train passed on its rng."""
     model = ProbeModel()
     params = copy.deepcopy(params)
     rng = None if seed is None else np.random.default_rng(seed)
-    losses = module.train(model, params, X, y, ProbeOptimizer(lr), epochs, batch_size, rng)
-    return {"losses": losses, "seen": model.seen, "params": params}
+    replayed: list[bool] = []
+    own = getattr(module, "minibatches", None)
+    if replay is not None and own is not None:
+        epochs_left = iter(replay)
+
+        def minibatches(X, y, batch_size, rng_given=None):
+            replayed.append(rng_given is rng)
+            for ids in next(epochs_left, []):
+                yield X[:, ids], y[:, ids]
+
+        module.minibatches = minibatches  # train looks minibatches up in its module's globals
+    try:
+        losses = module.train(model, params, X, y, ProbeOptimizer(lr), epochs, batch_size, rng)
+    finally:
+        if own is not None:
+            module.minibatches = own
+    return {"losses": losses, "seen": model.seen, "params": params, "replayed": replayed}
 
 
 def gradcheck(module, params, X, y, h=1e-5):

@@ -479,41 +479,74 @@ def _train_cases():
         )
 
     Xm, ym = id_data(10, seed=12)
+    runs = [{"params": {"w": np.zeros((1, 3))}, "seed": s, "replay": _replay(s)} for s in (21, 22)]
     mini = [
-        make_call(
-            "optimizers",
-            "train",
-            X=Xm,
-            y=ym,
-            params={"w": np.zeros((1, 3))},
-            epochs=2,
-            batch_size=4,
-            seed=seed,
-            lr=0.05,
-        )
-        for seed in (21, 22)
+        make_call("optimizers", "train", X=Xm, y=ym, epochs=2, batch_size=4, lr=0.05, **run)
+        for run in runs
     ]
+    expected = [_train_replayed(Xm, ym, run["params"], 0.05, run["replay"]) for run in runs]
 
     def judge_mini(values):
         label = "optimizers.train(..., epochs=2, batch_size=4) on 10 examples"
-        first, other = values
-        if not isinstance(first["losses"], list) or len(first["losses"]) != 6:
+        if not isinstance(values[0]["losses"], list) or len(values[0]["losses"]) != 6:
             return f"{label} must take 3 steps per epoch (batches of 4, 4, 2): 6 losses"
-        seen = first["seen"]
-        if [len(b) for b in seen] != [4, 4, 2, 4, 4, 2]:
-            sizes = [len(b) for b in seen]
-            return f"{label}: steps should use batches of 4, 4, 2 per epoch, got {sizes}"
-        for epoch in (seen[:3], seen[3:]):
-            if sorted(i for b in epoch for i in b) != list(range(10)):
-                return f"{label}: every example must be used exactly once per epoch"
-        if seen == other["seen"] or seen[:3] == seen[3:]:
-            return f"{label}: batches must be shuffled with the rng it is given, anew each epoch"
+        if not values[0]["replayed"]:  # it made batches without calling minibatches
+            return _judge_own_batches(label, values[0]["seen"], values[1]["seen"])
+        for value, run, (losses, w) in zip(values, runs, expected, strict=True):
+            if len(value["replayed"]) != 2:
+                return f"{label} must call minibatches once per epoch (2 epochs)"
+            if not all(value["replayed"]):
+                return f"{label} must pass its rng on to minibatches"
+            if value["seen"] != [ids for epoch in run["replay"] for ids in epoch]:
+                return f"{label} must take one step per batch that minibatches yields, in order"
+            got, _ = as_numeric(np.array(value["losses"], dtype=float), (6,))
+            if got is None or not close(got, np.array(losses)):
+                return f"{label}: the losses differ from the expected run on the same batches"
+            problem = mismatch(f"{label}: params['w'] after training", value["params"]["w"], w)
+            if problem:
+                return problem
         return None
 
     return [
         Case("hidden: full-batch run against the reference", 0.5, True, [full], judge_full),
         Case("hidden: minibatches, one step per batch, rng used", 0.5, True, mini, judge_mini),
     ]
+
+
+def _replay(seed: int) -> list[list[list[int]]]:
+    """Batches of 4, 4, 2 from 10 examples for 2 epochs, in an order the grader picks."""
+    rng = np.random.default_rng(1000 + seed)
+    epochs = [rng.permutation(10).tolist() for _ in range(2)]
+    return [[order[0:4], order[4:8], order[8:10]] for order in epochs]
+
+
+def _train_replayed(X, y, params, lr, replay):
+    """The reference train on the replayed batches: (losses, final w)."""
+    optimizers = reference("optimizers")
+    own, epochs = optimizers.minibatches, iter(replay)
+    optimizers.minibatches = lambda X, y, batch_size, rng=None: (
+        (X[:, ids], y[:, ids]) for ids in next(epochs)
+    )
+    try:
+        p = copy.deepcopy(params)
+        rng = np.random.default_rng(0)
+        losses = optimizers.train(ProbeModel(), p, X, y, ProbeOptimizer(lr), 2, 4, rng)
+    finally:
+        optimizers.minibatches = own
+    return losses, p["w"]
+
+
+def _judge_own_batches(label: str, seen: list, other: list) -> str | None:
+    """A train that shuffles by itself: judged by the batches it used."""
+    if [len(b) for b in seen] != [4, 4, 2, 4, 4, 2]:
+        sizes = [len(b) for b in seen]
+        return f"{label}: steps should use batches of 4, 4, 2 per epoch, got {sizes}"
+    for epoch in (seen[:3], seen[3:]):
+        if sorted(i for b in epoch for i in b) != list(range(10)):
+            return f"{label}: every example must be used exactly once per epoch"
+    if seen == other or seen[:3] == seen[3:]:
+        return f"{label}: batches must be shuffled with the rng it is given, anew each epoch"
+    return None
 
 
 def add_cases(questions: dict) -> None:

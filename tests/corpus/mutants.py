@@ -551,15 +551,21 @@ MUTANTS: list[Mutant] = [
         [f"{OPT}.train"],
         ["steps per epoch"],
     ),
+    Mutant(
+        "train-does-not-pass-rng",
+        OPT,
+        [
+            (
+                "else minibatches(X, y, batch_size, rng)",
+                "else minibatches(X, y, batch_size, np.random.default_rng())",
+            )
+        ],
+        [f"{OPT}.train"],
+        ["pass its rng on"],
+    ),
 ]
 
 # Questions a mutant also costs today although the mistake is not in them, and why. The corpus
 # test expects these to lose points (so nothing else may) and marks the case xfail, strict: once
 # the grader stops charging them, the test fails until the entry is removed here.
-TRAIN_USES_OWN_MINIBATCHES = (
-    "train's hidden minibatch case runs the student's train with the student's own minibatches"
-)
-COLLATERAL: dict[str, tuple[list[str], str]] = {
-    "minibatches-not-shuffled": ([f"{OPT}.train"], TRAIN_USES_OWN_MINIBATCHES),
-    "minibatches-drop-last-partial-batch": ([f"{OPT}.train"], TRAIN_USES_OWN_MINIBATCHES),
-}
+COLLATERAL: dict[str, tuple[list[str], str]] = {}
