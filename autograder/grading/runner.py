@@ -183,6 +183,15 @@ def _status(results, outcome, missing) -> str:
             parts.append("crashed")
         if any(FORBIDDEN in r.get("message", "") for r in records):
             parts.append("forbidden operation")
+        if errors - {
+            None,
+            "NotImplementedError",
+            "ImportError",
+            "Timeout",
+            "Crash",
+            "ForbiddenOperation",
+        }:
+            parts.append("functions raised errors")
         if "NotImplementedError" in errors:
             parts.append("unimplemented functions")
     if missing:

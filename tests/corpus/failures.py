@@ -129,8 +129,8 @@ FAILURES = [
         f"{SIG}.py",
         in_function("forward", "np.ones((10**6, 10**6))"),
         [],
-        broken=[FORWARD, BACKWARD],  # backward's public gradient check runs forward
-        full=[INIT, LOSS],
+        broken=[FORWARD],  # backward is graded on caches the grader makes
+        full=[INIT, LOSS, BACKWARD],
         feedback=["MemoryError"],
     ),
     Failure(
@@ -140,8 +140,8 @@ FAILURES = [
         # once; a list of bytearrays gets there too but zero-fills 2 GB (1.5-2.5 s per call).
         in_function("loss", "hog = []\nwhile True:\n    hog.append(np.empty(10**8))"),
         [],
-        broken=[LOSS, BACKWARD],  # backward's public gradient check runs loss
-        full=[INIT, FORWARD],
+        broken=[LOSS],  # backward's points do not need the student's loss
+        full=[INIT, FORWARD, BACKWARD],
         feedback=["MemoryError"],
     ),
     Failure(
@@ -181,8 +181,8 @@ FAILURES = [
         f"{SIG}.py",
         in_function("loss", "import os\nos.kill(os.getpid(), 9)"),
         ["forbidden operation"],
-        broken=[LOSS, BACKWARD],
-        full=[INIT, FORWARD],
+        broken=[LOSS],
+        full=[INIT, FORWARD, BACKWARD],
         feedback=["the grader does not allow os.kill"],
     ),
     Failure(
@@ -190,8 +190,8 @@ FAILURES = [
         f"{SIG}.py",
         in_function("forward", "input('press enter')"),
         [],
-        broken=[FORWARD, BACKWARD],
-        full=[INIT, LOSS],
+        broken=[FORWARD],
+        full=[INIT, LOSS, BACKWARD],
         feedback=["EOFError"],
     ),
 ]
