@@ -46,6 +46,18 @@ FILE_BYTES = 16 * 1024**2  # largest file the child may write
 ZYGOTE_BOOT = (
     "import sys; sys.path[:0] = [{runtime!r}, {site!r}]; import child; child.zygote({fd!r})"
 )
+RECORD_BYTES = 64 * 1024**2  # most one answer may send (arrays stop at plain.MAX_ELEMENTS)
+# the fields of a child's record the grader reads: (name, type, longest string kept)
+FIELDS = (
+    ("id", str, 200),
+    ("ok", bool, 0),
+    ("error", str, 100),
+    ("message", str, 2000),
+    ("seconds", float, 0),
+    ("ready", str, 200),
+    ("importing", str, 200),
+    ("imported", str, 200),
+)
 RUNTIME = ("child.py", "plain.py", "jail.py")  # what the zygote imports: nothing secret
 ENV = {
     "PATH": "/usr/bin:/bin",
@@ -222,7 +234,7 @@ class Child:
         self._results = os.fdopen(results_read, "rb")
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._results, selectors.EVENT_READ)
-        self._buffer = b""
+        self._buffer = bytearray()
         try:
             self.mode = self._wait(lambda r: "ready" in r, IMPORT_TIMEOUT, deadline, None)["ready"]
         except Stuck:
@@ -278,6 +290,9 @@ class Child:
             if not chunk:
                 raise Stuck("Crash", _death(self._returncode()), importing())
             self._buffer += chunk
+            if len(self._buffer) > RECORD_BYTES:
+                message = f"sent the grader more than {RECORD_BYTES >> 20} MiB for one call"
+                raise Stuck("Crash", message, importing())
 
     def _lines(self):
         *lines, self._buffer = self._buffer.split(b"\n")
@@ -353,12 +368,25 @@ def _death(returncode: int) -> str:
     return f"the process exited with code {returncode} (sys.exit or os._exit in the code?)"
 
 
-def _parse(line: bytes):
+def _parse(line: bytes) -> dict | None:
+    """A record from the child, keeping only the fields the grader reads, of the right types
+    (the child runs student code: anything it writes is untrusted)."""
     try:
         record = json.loads(line)
-        return record if isinstance(record, dict) else None
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
+    if not isinstance(record, dict):
+        return None
+    clean = {}
+    for key, kind, cap in FIELDS:
+        value = record.get(key)
+        if kind is float and type(value) in (int, float):
+            clean[key] = float(value)
+        elif type(value) is kind:
+            clean[key] = value[:cap] if kind is str else value
+    if "value" in record:
+        clean["value"] = record["value"]  # decoded and validated by plain.decode when judged
+    return clean
 
 
 def run_job(
