@@ -236,7 +236,9 @@ def load_module(name: str):
         return f"{name}.py could not be imported: {describe_exception(exc)[1]}"
 
 
-def serve(calls_fd: int, results_fd: int, read_roots: list[str]) -> None:  # pragma: no cover
+def serve(  # pragma: no cover - runs in the child
+    calls_fd: int, results_fd: int, read_roots: list[str], chroot: bool = True
+) -> None:
     """Jail this process, then answer calls one at a time: the next call's inputs arrive only
     after this one's answer."""
     import json
@@ -245,7 +247,7 @@ def serve(calls_fd: int, results_fd: int, read_roots: list[str]) -> None:  # pra
 
     calls = os.fdopen(calls_fd, "rb")
     out = os.fdopen(results_fd, "w", buffering=1)
-    mode = jail.enter(os.getcwd(), read_roots)
+    mode = jail.enter(os.getcwd(), read_roots, chroot)
     out.write(json.dumps({"ready": mode}) + "\n")
     modules: dict = {}
     for line in calls:
@@ -317,7 +319,7 @@ def _become_child(request: dict, fds: list[int]) -> None:  # pragma: no cover - 
             limit = getattr(resource, name)
             resource.setrlimit(limit, (value, value))
         os.chdir(request["sandbox"])
-        serve(calls_fd, results_fd, request["roots"])
+        serve(calls_fd, results_fd, request["roots"], request["chroot"])
     finally:
         os._exit(70)
 

@@ -42,6 +42,7 @@ TOTAL_TIMEOUT = 60.0  # seconds for a whole submission
 MEMORY_BYTES = 2 * 1024**3  # address space per child
 OUTPUT_BYTES = 10_000  # what is kept of what the student's code prints
 FILE_BYTES = 16 * 1024**2  # largest file the child may write
+CHROOT = True  # chroot + own uid when the grader is root (False: the audit hook alone, as without)
 
 ZYGOTE_BOOT = (
     "import sys; sys.path[:0] = [{runtime!r}, {site!r}]; import child; child.zygote({fd!r})"
@@ -154,6 +155,7 @@ class Zygote:
         request = {
             "sandbox": str(sandbox),
             "roots": [STDLIB, *NUMPY_DIRS],
+            "chroot": CHROOT,
             "limits": {
                 "RLIMIT_AS": MEMORY_BYTES,
                 "RLIMIT_FSIZE": FILE_BYTES,
