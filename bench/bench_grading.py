@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder.grading import sandbox
 from autograder.grading.batch import grade_all
 from autograder.grading.otter_export import build_gradescope_zip, pack_submission
 from autograder.grading.questions import build_questions
@@ -127,6 +128,17 @@ def main() -> None:
             )
             otter.append(time.perf_counter() - t)
 
+        # the cost of the jail: the same correct submissions, chroot + own uid + audit hook
+        # against the audit hook alone (what a grader without root gets), one at a time
+        jail = {}
+        for chroot in (True, False, True, False):
+            sandbox.CHROOT = chroot
+            for path in subs[1:41:2]:
+                t = time.perf_counter()
+                grade_all([path], jobs=1)
+                jail.setdefault(chroot, []).append(time.perf_counter() - t)
+        sandbox.CHROOT = True
+
         check = []
         for _ in range(5):
             t = time.perf_counter()
@@ -145,6 +157,11 @@ def main() -> None:
     print(
         f"median per submission (n={len(sample)}): backprop {med_ours:.2f} s | "
         f"otter run {med_otter:.2f} s | speed-up x{med_otter / med_ours:.0f}"
+    )
+    jailed, hooked = statistics.median(jail[True]), statistics.median(jail[False])
+    print(
+        f"jail cost (n={len(jail[True])}): chroot + uid + hook {jailed:.3f} s"
+        f" | hook only {hooked:.3f} s per submission"
     )
     print(f"backprop check (stubs), median of 5: {statistics.median(check):.2f} s")
 
