@@ -18,6 +18,7 @@ from autograder.grading import plain
 from autograder.grading.questions import build_questions
 from autograder.grading.runner import grade_submission
 from autograder.paths import EXERCISES, SOLUTIONS
+from tests.secrets import all_solution_lines
 
 runner = CliRunner()
 
@@ -111,21 +112,6 @@ def test_submit_packs_one_top_level_py_and_the_exercises(tmp_path):
     assert result.total == result.possible
 
 
-def _solution_lines() -> set[str]:
-    """Every substantial line of answer code (docstrings state some steps: those are public)."""
-    lines = set()
-    for path in SOLUTIONS.glob("*.py"):
-        inside, public = False, []
-        for line in path.read_text().splitlines():
-            inside = (inside or "# BEGIN SOLUTION" in line) and "# END SOLUTION" not in line
-            if (inside or "# SOLUTION" in line) and len(line.strip()) > 30:
-                lines.add(line.strip().split("  # SOLUTION")[0])
-            elif not inside:
-                public.append(line)
-        lines = {s for s in lines if s not in "\n".join(public)}
-    return lines - {"# BEGIN SOLUTION"}
-
-
 def test_release_holds_no_solution_and_no_hidden_test(tmp_path):
     out = tmp_path / "release"
     done = runner.invoke(app, ["release", "--out", str(out)])
@@ -133,7 +119,7 @@ def test_release_holds_no_solution_and_no_hidden_test(tmp_path):
     files = [p for p in out.rglob("*") if p.is_file()]
     assert not any(p.name in {"hidden.py", "reference.py"} for p in files)
     assert not (out / "solutions").exists()
-    secrets = _solution_lines()
+    secrets = all_solution_lines()
     assert len(secrets) > 20
     for path in files:
         text = path.read_text(errors="ignore")

@@ -8,6 +8,7 @@ import pytest
 
 from autograder.notebooks import MODULES, NOTEBOOKS, build_notebook, stale_notebooks
 from autograder.paths import MODEL_MODULES, SOLUTIONS
+from tests.secrets import solution_block_lines
 
 OPTIMIZER_QUESTIONS = ["GD", "Momentum", "RMSprop", "Adam", "minibatches", "train"]
 
@@ -58,21 +59,9 @@ def test_a_check_cell_follows_every_question(module, kind):
     assert "$" in markdown and r"\mathcal{L}" in markdown  # the notes' equations (LaTeX)
 
 
-def _solution_lines(source):
-    lines, inside = [], False
-    for line in source.splitlines():
-        if "# BEGIN SOLUTION" in line:
-            inside = True
-        elif "# END SOLUTION" in line:
-            inside = False
-        elif inside and line.strip():
-            lines.append(line.strip())
-    return lines
-
-
 @pytest.mark.parametrize("module", MODULES)
 def test_student_notebook_holds_no_solution_line(module):
-    hidden = _solution_lines((SOLUTIONS / f"{module}.py").read_text())
+    hidden = solution_block_lines((SOLUTIONS / f"{module}.py").read_text())
     text = (NOTEBOOKS / "exercises" / f"{module}.ipynb").read_text()
     code = "\n".join(
         cell.source for cell in nbformat.reads(text, as_version=4).cells if cell.cell_type == "code"

@@ -9,6 +9,7 @@ import pytest
 
 from autograder.paths import EXERCISES, MODEL_MODULES, SOLUTIONS
 from autograder.stubs import StubError, make_stub, stale_stubs
+from tests.secrets import solution_block_lines
 
 MODULES = [*MODEL_MODULES, "optimizers"]
 
@@ -25,23 +26,11 @@ def test_stale_stubs_notices_an_edited_stub(tmp_path):
     assert stale_stubs(SOLUTIONS, tmp_path) == ["optimizers.py"]
 
 
-def _solution_lines(source: str) -> list[str]:
-    lines, inside = [], False
-    for line in source.splitlines():
-        if "# BEGIN SOLUTION" in line:
-            inside = True
-        elif "# END SOLUTION" in line:
-            inside = False
-        elif inside and line.strip():
-            lines.append(line.strip())
-    return lines
-
-
 @pytest.mark.parametrize("name", MODULES)
 def test_stub_holds_no_solution_line(name):
     solution = (SOLUTIONS / f"{name}.py").read_text()
     stub = (EXERCISES / f"{name}.py").read_text()
-    hidden = _solution_lines(solution)
+    hidden = solution_block_lines(solution)
     assert hidden, "the solution must mark its answer"
     stub_lines = {line.strip() for line in stub.splitlines()}
     leaked = [line for line in hidden if line in stub_lines and not line.startswith("return {")]
