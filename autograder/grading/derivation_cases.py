@@ -28,24 +28,14 @@ def derivation_questions() -> list[Question]:
     shared = make_call(MODULE, "answers", ids=ids)  # one call reads every answer
     questions = []
     for q in bank:
-        verdicts: dict = {}
 
-        def verdict(values, qid=q.id, verdicts=verdicts):
+        def verdict(values, qid=q.id):
             answers = values[0]
-            if not isinstance(answers, dict):
+            raw = answers.get(qid) if isinstance(answers, dict) else None
+            if raw is None or (isinstance(raw, dict) and raw.get("missing")):
                 return None
-            key = repr(answers.get(qid))
-            if key not in verdicts:
-                raw = answers.get(qid)
-                missing = raw is None or (isinstance(raw, dict) and raw.get("missing"))
-                # a non-string (Foreign: any object) is passed on for check_answer to reject
-                if missing:
-                    verdicts[key] = None
-                else:
-                    verdicts[key] = (
-                        check(qid, raw) if isinstance(raw, str) else check_answer(qid, raw)
-                    )
-            return verdicts[key]
+            # a non-string (Foreign: any object) is passed on for check_answer to reject
+            return check(qid, raw) if isinstance(raw, str) else check_answer(qid, raw)
 
         def feedback(v, qid=q.id):
             if v is None:
