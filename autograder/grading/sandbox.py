@@ -144,6 +144,7 @@ class Zygote:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             pass_fds=(theirs.fileno(),),
+            start_new_session=True,  # its children must not find the grader's process group
         )
         theirs.close()
         self.control = ours
