@@ -90,3 +90,35 @@ def test_printed_output_is_capped(tmp_path, questions):
     assert result.printed.startswith("flood\nflood\n")
     assert len(result.printed.encode()) <= sandbox.OUTPUT_BYTES
     assert result.total == result.possible
+
+
+def test_a_function_that_hangs_once_gets_less_time_for_its_other_calls(tmp_path, monkeypatch):
+    """train hangs in each of its calls: the first costs CALL_TIMEOUT, the others
+    REPEAT_TIMEOUT each, and the rest of the file is graded as usual."""
+    monkeypatch.setattr(sandbox, "CALL_TIMEOUT", 2.0)
+    monkeypatch.setattr(sandbox, "REPEAT_TIMEOUT", 0.5)
+    source = (SOLUTIONS / "optimizers.py").read_text()
+    hang = source.replace("    losses = []\n", "    while True:\n        pass\n", 1)
+    assert hang != source
+    (tmp_path / "optimizers.py").write_text(hang)
+    questions = [q for q in build_questions() if q.module == "optimizers"]
+    train_calls = {
+        c["id"]
+        for q in questions
+        if q.id.endswith(".train")
+        for case in q.cases
+        for c in case.calls
+    }
+    assert len(train_calls) >= 3
+
+    started = time.monotonic()
+    result = grade_submission(tmp_path, questions)
+    elapsed = time.monotonic() - started
+
+    budget = 2.0 + 0.5 * (len(train_calls) - 1)
+    assert elapsed < budget + 3.0, f"{elapsed:.1f} s for a budget of {budget:.1f} s"
+    by_id = {q.id: q for q in result.questions}
+    assert by_id["optimizers.train"].score == 0
+    assert "timed out" in by_id["optimizers.train"].feedback()
+    assert all(q.score == q.possible for q in result.questions if q.id != "optimizers.train")
+    assert "timeout" in result.status

@@ -37,6 +37,7 @@ STDLIB = str(Path(os.__file__).resolve().parent)
 NUMPY_DIRS = [str(Path(np.__file__).resolve().parent), str(Path(SITE) / "numpy.libs")]
 
 CALL_TIMEOUT = 5.0  # seconds for one call (the reference takes milliseconds)
+REPEAT_TIMEOUT = 1.0  # seconds for each other call of a function that already timed out
 IMPORT_TIMEOUT = 10.0  # seconds to start a child, or to import one student module
 TOTAL_TIMEOUT = 60.0  # seconds for a whole submission
 MEMORY_BYTES = 2 * 1024**3  # address space per child
@@ -244,7 +245,7 @@ class Child:
             self.close()
             raise
 
-    def ask(self, call: dict, deadline: float) -> dict:
+    def ask(self, call: dict, deadline: float, timeout: float | None = None) -> dict:
         """The child's record for this call; raises Stuck if it hangs or dies on the way."""
         self._send(_encoded(call))
         importing = None
@@ -259,7 +260,8 @@ class Child:
                 return "restart-clock"
             return record.get("id") == call["id"]
 
-        limit = lambda: IMPORT_TIMEOUT if importing else CALL_TIMEOUT  # noqa: E731
+        timeout = CALL_TIMEOUT if timeout is None else timeout
+        limit = lambda: IMPORT_TIMEOUT if importing else timeout  # noqa: E731
         return self._wait(answered, limit, deadline, lambda: importing)
 
     def _send(self, data: bytes) -> None:
@@ -399,7 +401,7 @@ def run_job(
     outcome = Outcome()
     sandbox = prepare_sandbox(files)
     deadline = time.monotonic() + total_timeout
-    printed, child = bytearray(), None
+    printed, child, hung = bytearray(), None, set()
     try:
         for call in calls:
             if call["id"] in outcome.records:  # charged already: its module never imported
@@ -410,11 +412,17 @@ def run_job(
                 if "total time budget exhausted" not in outcome.events:
                     outcome.events.append("total time budget exhausted")
                 continue
+            # a function that hung once gets less time for its other calls: a hang costs its
+            # calls either way, and one hung function must not hold up the batch
+            question = call["id"].split("#")[0]
+            timeout = REPEAT_TIMEOUT if question in hung else CALL_TIMEOUT
             try:
                 child = child or Child(sandbox, deadline)
-                outcome.records[call["id"]] = child.ask(call, deadline)
+                outcome.records[call["id"]] = child.ask(call, deadline, timeout)
             except Stuck as stuck:
                 _blame(call, calls, outcome, stuck)
+                if stuck.error == "Timeout":
+                    hung.add(question)
                 if child is not None:
                     printed.extend(child.close())
                 child = None
