@@ -4,7 +4,10 @@ the submission (a correct optimizers.py) graded as usual, within a time bound.""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
 import time
 
 import pytest
@@ -122,3 +125,17 @@ def test_a_function_that_hangs_once_gets_less_time_for_its_other_calls(tmp_path,
     assert "timed out" in by_id["optimizers.train"].feedback()
     assert all(q.score == q.possible for q in result.questions if q.id != "optimizers.train")
     assert "timeout" in result.status
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to start a process as another user")
+def test_every_process_of_the_jail_uid_is_killed():
+    """What the grader does after each child when jailed: a process of the child's uid that
+    left its process group (had it managed to start one) is killed too."""
+    uid = sandbox.JAIL_UID_BASE + 1
+    stray = subprocess.Popen(["sleep", "30"], user=uid, start_new_session=True)
+    try:
+        time.sleep(0.1)
+        sandbox._kill_uid(uid)
+        assert stray.wait(timeout=5) == -signal.SIGKILL
+    finally:
+        stray.kill()

@@ -353,13 +353,13 @@ def _kill(pid: int) -> None:
 
 
 def _kill_uid(uid: int) -> None:
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            owner = next(line for line in status.read_text().splitlines() if line[:4] == "Uid:")
-            if int(owner.split()[1]) == uid:
-                os.kill(int(status.parent.name), signal.SIGKILL)
-        except (OSError, StopIteration, ValueError):
-            pass
+    with os.scandir("/proc") as entries:
+        for entry in entries:
+            try:  # /proc/<pid> belongs to the process's user
+                if entry.name.isdigit() and entry.stat().st_uid == uid:
+                    os.kill(int(entry.name), signal.SIGKILL)
+            except OSError:
+                pass
 
 
 def _death(returncode: int) -> str:
