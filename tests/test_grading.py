@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from autograder.cli import app
-from autograder.grading import plain
+from autograder.grading import plain, sandbox
 from autograder.grading.questions import build_questions
 from autograder.grading.runner import grade_submission
 from autograder.paths import EXERCISES, SOLUTIONS
@@ -168,3 +169,18 @@ def test_plain_data_never_carries_objects():
         plain.decode({"__nd__": ["object", [1], "", False]})
     with pytest.raises(ValueError):
         plain.decode({"__pickle__": "gASVCAAAAAAAAACMBHRlc3SULg=="})
+
+
+@pytest.mark.parametrize("chroot", [True, False])
+def test_the_jail_in_effect_is_reported(chroot, monkeypatch, tmp_path):
+    """Root gets the chroot and a uid of its own; without (or with CHROOT off) the audit hook
+    alone, and the result says which, for the instructor."""
+    monkeypatch.setattr(sandbox, "CHROOT", chroot)
+    shutil.copy(SOLUTIONS / "optimizers.py", tmp_path / "optimizers.py")
+    questions = [q for q in build_questions() if q.module == "optimizers"]
+    result = grade_submission(tmp_path, questions)
+    assert result.total == result.possible
+    if chroot and os.geteuid() == 0:
+        assert result.jail == "chroot + own uid + audit hook"
+    else:
+        assert result.jail.startswith("audit hook")

@@ -53,6 +53,8 @@ def grade(
     csv_path = write_results(results, out, possible)
     seconds = time.perf_counter() - started
     typer.echo(f"graded {len(results)} submissions in {seconds:.1f} s -> {csv_path}")
+    jails = sorted({r.jail for r in results if r.jail})
+    typer.echo(f"student code ran in: {' | '.join(jails) or 'no child (nothing to run)'}")
     for r in results:
         if r.status != "ok":
             typer.echo(f"  {r.name}: {r.total:g}/{r.possible:g} ({r.status})")

@@ -173,14 +173,8 @@ def enter(sandbox: str, read_roots: list[str], chroot: bool = True) -> str:
     leaves only the audit hook and the limits (what a grader without root gets)."""
     for name in PRELOADED:
         importlib.import_module(name)
-    jailed = chroot and os.geteuid() == 0
-    if jailed:
-        uid = JAIL_UID_BASE + os.getpid()
-        os.chroot(sandbox)
-        os.chdir("/")
-        os.setgroups([])
-        os.setresgid(uid, uid, uid)
-        os.setresuid(uid, uid, uid)
+    mode = _chroot(sandbox) if chroot and os.geteuid() == 0 else "audit hook (no chroot: not root)"
+    if mode.startswith("chroot"):
         sys.path[:] = ["/"]
         roots = ["/"]
     else:
@@ -194,7 +188,25 @@ def enter(sandbox: str, read_roots: list[str], chroot: bool = True) -> str:
     importlib.machinery.PathFinder.find_spec("_jail_primes_the_import_cache")
     sys.meta_path.append(_Unavailable())
     sys.addaudithook(_hook(tuple(os.path.join(os.path.realpath(r), "") for r in roots)))
-    return "chroot + own uid + audit hook" if jailed else "audit hook (not root: no chroot)"
+    return mode
+
+
+def _chroot(sandbox: str) -> str:
+    """Chroot into the sandbox and take a uid of its own; says what worked. A platform that
+    refuses (a container without CAP_SYS_CHROOT, say) leaves the audit hook as the fence."""
+    try:
+        os.chroot(sandbox)
+    except OSError as exc:
+        return f"audit hook (chroot refused: {exc.strerror})"
+    os.chdir("/")
+    uid = JAIL_UID_BASE + os.getpid()
+    try:
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+    except OSError as exc:
+        return f"chroot + audit hook (uid change refused: {exc.strerror})"
+    return "chroot + own uid + audit hook"
 
 
 def _disarm() -> None:

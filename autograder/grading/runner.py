@@ -61,6 +61,7 @@ class SubmissionResult:
     status: str = "ok"
     events: list[str] = field(default_factory=list)
     printed: str = ""
+    jail: str = ""  # how the student's code was fenced in, e.g. "chroot + own uid + audit hook"
 
     @property
     def total(self) -> float:
@@ -143,9 +144,9 @@ def grade_files(
     ]
     missing = sorted({q.module for q in questions} - {f.removesuffix(".py") for f in files})
     status = _status(results, outcome, missing)
-    return SubmissionResult(
-        name, results, status, outcome.events if outcome else [], outcome.output if outcome else ""
-    )
+    if outcome is None:
+        return SubmissionResult(name, results, status)
+    return SubmissionResult(name, results, status, outcome.events, outcome.output, outcome.jail)
 
 
 def _judge_case(question, case, files, outcome) -> CaseResult:

@@ -79,6 +79,7 @@ class Outcome:
     records: dict[str, dict] = field(default_factory=dict)
     events: list[str] = field(default_factory=list)  # timeouts, crashes, in order
     output: str = ""  # the start of what the student's code printed
+    jail: str = ""  # how the child was fenced in (jail.enter's answer)
 
     def value(self, call_id: str):
         record = self.records.get(call_id)
@@ -418,6 +419,7 @@ def run_job(
             timeout = REPEAT_TIMEOUT if question in hung else CALL_TIMEOUT
             try:
                 child = child or Child(sandbox, deadline)
+                outcome.jail = outcome.jail or child.mode
                 outcome.records[call["id"]] = child.ask(call, deadline, timeout)
             except Stuck as stuck:
                 _blame(call, calls, outcome, stuck)
