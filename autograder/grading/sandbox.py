@@ -1,8 +1,8 @@
 """The grader side of the process boundary: run a submission's calls in a jailed child
 process, one call at a time, with time, memory and output limits, and collect plain data.
 
-Children are forked by a zygote (one per grading thread) that has numpy and the child runtime
-imported already, so a submission costs a fork rather than a Python start. The zygote runs no
+Children are forked by zygotes (one per child running at once) that have numpy and the runtime
+imported already, so a submission costs a fork rather than a Python start. Zygotes run no
 student code. A child sees only a scratch folder with the submission's files (jail.py says how
 it is fenced in); one call that hangs or kills its process costs that call only: a new child
 serves the rest, and every process of the old one is killed first.
@@ -216,7 +216,7 @@ class Stuck(Exception):
 
 
 class Child:
-    """One jailed child process, forked by this thread's zygote, asked one call at a time."""
+    """One jailed child process, forked by an idle zygote, asked one call at a time."""
 
     def __init__(self, sandbox: Path, deadline: float):
         calls_read, self._calls = os.pipe()
