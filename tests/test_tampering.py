@@ -2,7 +2,8 @@
 
 Each attack is a submission whose functions are wrong, plus a correct file for the other graded
 module (optimizers.py, or two_layer_sigmoid.py for attacks on the optimizers). Graded through
-grade_submission, through `backprop grade` and through the Gradescope zip under `otter run`:
+grade_submission, through `backprop check`'s engine (the public tests), through `backprop grade`
+and through the Gradescope zip under `otter run`:
 
 - every question the attack wants points for scores 0, and the honest file keeps full marks;
 - the submission gets a status, and the grader process survives (it is neither killed nor
@@ -40,6 +41,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.check import public_questions
 from autograder.grading.otter_export import build_gradescope_zip, pack_submission
 from autograder.grading.questions import build_questions
 from autograder.paths import EXERCISES, ROOT, SOLUTIONS
@@ -77,7 +79,12 @@ import json, sys
 from pathlib import Path
 from autograder.grading.runner import grade_submission
 
-result = grade_submission(Path(sys.argv[1]))
+if sys.argv[3:] == ["check"]:  # what a student runs: the public tests only
+    from autograder.check import check_path
+
+    result = check_path(Path(sys.argv[1]))
+else:
+    result = grade_submission(Path(sys.argv[1]))
 questions = {
     q.id: {"score": q.score, "possible": q.possible, "feedback": q.feedback()}
     for q in result.questions
@@ -96,6 +103,11 @@ def question_ids():
 @pytest.fixture(scope="module")
 def possible():
     return {q.id: q.points for q in build_questions()}
+
+
+@pytest.fixture(scope="module")
+def public_possible():
+    return {q.id: q.points for q in public_questions()}
 
 
 # ------------------------------------------------------------------ processes
@@ -282,10 +294,14 @@ def without_root() -> list[str]:
     return [unshare, "--user"]
 
 
-@pytest.mark.parametrize("mode", ["as-run", "no-root"])
+@pytest.mark.parametrize("mode", ["as-run", "no-root", "check"])
 @pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
-def test_attack_earns_nothing(attack, mode, tmp_path, question_ids, possible):
+def test_attack_earns_nothing(attack, mode, tmp_path, question_ids, possible, public_possible):
+    """grade_submission as run and without root, and `backprop check`'s engine (check_path,
+    the public tests only)."""
     prefix = without_root() if mode == "no-root" else []
+    if mode == "check":
+        question_ids, possible = list(public_possible), public_possible
     marker, cwd, report = tmp_path / "marker", tmp_path / "grader-cwd", tmp_path / "report.json"
     marker.mkdir()
     cwd.mkdir()
@@ -293,7 +309,7 @@ def test_attack_earns_nothing(attack, mode, tmp_path, question_ids, possible):
     honest = write_submission(attack, tmp_path / "submission", marker, token)
 
     run = run_guarded(
-        [*prefix, sys.executable, "-c", GRADER, str(tmp_path / "submission"), str(report)],
+        [*prefix, sys.executable, "-c", GRADER, str(tmp_path / "submission"), str(report), mode],
         cwd,
         GRADE_TIMEOUT,
         with_checkout(),
