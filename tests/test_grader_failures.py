@@ -139,3 +139,18 @@ def test_every_process_of_the_jail_uid_is_killed():
         assert stray.wait(timeout=5) == -signal.SIGKILL
     finally:
         stray.kill()
+
+
+def test_a_child_that_cannot_be_started_costs_the_calls_not_the_row(tmp_path, monkeypatch):
+    """If no zygote can fork (one gone, its replacement too), every call fails with a message
+    and the submission still gets its result: nothing escapes to the batch as a grader error."""
+
+    def lost(*args, **kwargs):
+        raise sandbox.ZygoteLost("the zygote stopped answering")
+
+    monkeypatch.setattr(sandbox, "_fork", lost)
+    shutil.copy(SOLUTIONS / "optimizers.py", tmp_path / "optimizers.py")
+    questions = [q for q in build_questions() if q.module == "optimizers"]
+    result = grade_submission(tmp_path, questions)
+    assert result.total == 0 and "crashed" in result.status
+    assert "could not start a child process" in result.questions[0].feedback()

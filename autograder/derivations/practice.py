@@ -18,6 +18,7 @@ from autograder.derivations.bank import Misconception, Question
 from autograder.derivations.models import (
     CROSS_ENTROPY,
     MSE,
+    PERCEPTRON,
     SIZES,
     Model,
     compiled,
@@ -107,18 +108,8 @@ def build(seed: int, activation: str, loss: str, layers: int, target: str) -> Va
         ]
         activation = out
     else:
-        shapes = {
-            "X": ("n", "m"),
-            "y": (1, "m"),
-            "W1": ("k", "n"),
-            "b1": ("k", 1),
-            "w2": (1, "k"),
-            "b2": (),
-            "Z1": ("k", "m"),
-            "A1": ("k", "m"),
-            "Z2": (1, "m"),
-            "yhat": (1, "m"),
-        }
+        # the perceptron's symbols, without its upstream gradients
+        shapes = {k: v for k, v in PERCEPTRON.shapes.items() if not k.startswith("d")}
         forward = (
             ("Z1", "W1 @ X + b1"),
             ("A1", f"{activation}(Z1)"),

@@ -2,8 +2,9 @@
 in-process on the student's own namespace). It holds no solution and no expected value: it
 receives inputs, calls the student's functions and returns what they gave as plain data.
 
-Usage (by autograder.grading.sandbox): child.main() with argv [CALLS_FD, RESULTS_FD, *READ_ROOTS].
-The child jails itself (jail.py), writes {"ready"} to RESULTS_FD, then reads one call per line
+Usage (by autograder.grading.sandbox): zygote(CONTROL_FD) forks a child per request, which runs
+serve(CALLS_FD, RESULTS_FD, READ_ROOTS). The child jails itself (jail.py), writes {"ready"} to
+RESULTS_FD, then reads one call per line
 from CALLS_FD ({"id", "module", "scenario", "args"}) and answers each with one line:
 {"id", "ok": true, "value"} or {"id", "ok": false, "error", "message"}, preceded by
 {"importing": name} and {"imported": name} the first time a module is needed.
@@ -322,13 +323,3 @@ def _become_child(request: dict, fds: list[int]) -> None:  # pragma: no cover - 
         serve(calls_fd, results_fd, request["roots"], request["chroot"])
     finally:
         os._exit(70)
-
-
-def main() -> None:  # pragma: no cover - runs in the child
-    """Started as a process of its own: `python child.py CALLS_FD RESULTS_FD *READ_ROOTS`."""
-    importlib.import_module("autograder.validation")  # the exercises' input checks, beside us
-    serve(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:])
-
-
-if __name__ == "__main__":
-    main()

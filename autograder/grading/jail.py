@@ -158,7 +158,10 @@ NO_REIMPORT = (
     "mmap",
     "_multiprocessing",
 )
+FORBIDDEN_EVENTS = frozenset(e for e in FORBIDDEN if not e.endswith("."))
+FORBIDDEN_PREFIXES = tuple(e for e in FORBIDDEN if e.endswith("."))
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+REFUSAL = "the grader does not allow"  # how every ForbiddenOperation message starts
 
 
 class ForbiddenOperation(PermissionError):
@@ -224,7 +227,7 @@ def _disarm() -> None:
 
 def _hook(roots: tuple[str, ...]):
     def refuse(what: str):
-        raise ForbiddenOperation(f"the grader does not allow {what} in a submission")
+        raise ForbiddenOperation(f"{REFUSAL} {what} in a submission")
 
     def hook(event: str, args: tuple) -> None:
         if event == "open":
@@ -239,9 +242,7 @@ def _hook(roots: tuple[str, ...]):
                 refuse(f"reading {name!r}")
         elif event == "import" and args[0] in NO_REIMPORT:
             refuse(f"importing {args[0]} again")
-        elif event.startswith(FORBIDDEN) and (
-            event in FORBIDDEN or any(f.endswith(".") and event.startswith(f) for f in FORBIDDEN)
-        ):
+        elif event in FORBIDDEN_EVENTS or event.startswith(FORBIDDEN_PREFIXES):
             refuse(event)
 
     return hook
@@ -254,7 +255,7 @@ class _Unavailable:
         if path is None:  # top-level modules only; submodules fail as usual
             raise ModuleNotFoundError(
                 f"No module named {name!r}: a submission may use numpy and the standard "
-                f"modules {', '.join(PRELOADED)}",
+                f"modules {', '.join(m for m in PRELOADED if not m.startswith('numpy'))}",
                 name=name,
             )
         return None

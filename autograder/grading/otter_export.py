@@ -112,17 +112,18 @@ def build_gradescope_zip(questions: list[Question], out: Path) -> Path:
         done = subprocess.run(command, cwd=work, capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"otter generate failed:\n{done.stdout}\n{done.stderr}")
-        _add_plugin_package(out, work / SUPPORT)
+        _add_plugin_package(out, work / SUPPORT / "autograder")
     return out
 
 
 def _add_plugin_package(archive_path: Path, package: Path) -> None:
     """Gradescope starts otter with `python /autograder/source/run_otter.py`, so the zip's top
-    level is on its path: put the package there too, for otter to import the plugin."""
+    level is on its path: put the package there too, for otter to import the plugin (which
+    needs no solution: the test files grade from the support folder)."""
     with zipfile.ZipFile(archive_path, "a", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(package.rglob("*")):
             if path.is_file():
-                archive.write(path, path.relative_to(package).as_posix())
+                archive.write(path, path.relative_to(package.parent).as_posix())
 
 
 SUBMISSION_README = '"""Packed by `backprop submit`: the exercise files are in exercises/."""\n'

@@ -13,11 +13,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.grading.jail import REFUSAL
 from autograder.grading.questions import CallFailed, Question, build_questions, record_value
 from autograder.grading.sandbox import run_job
 from autograder.paths import MODEL_MODULES
 
-FORBIDDEN = "the grader does not allow"  # how jail.ForbiddenOperation messages start
 SUBMISSION_FILES = [f"{m}.py" for m in (*MODEL_MODULES, "optimizers", "derivations")]
 
 
@@ -182,7 +182,7 @@ def _status(results, outcome, missing) -> str:
             parts.append("timeout")
         if "Crash" in errors:
             parts.append("crashed")
-        if any(FORBIDDEN in r.get("message", "") for r in records):
+        if any(REFUSAL in r.get("message", "") for r in records):
             parts.append("forbidden operation")
         if errors - {
             None,

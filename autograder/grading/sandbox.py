@@ -215,6 +215,16 @@ class Stuck(Exception):
         self.error, self.message, self.importing = error, message, importing
 
 
+def _fork(sandbox: Path, fds: tuple[int, int, int]) -> tuple[Zygote, int]:
+    """A child from an idle zygote, retried once with a fresh one if that zygote is gone."""
+    try:
+        zygote = Zygote.acquire()
+        return zygote, zygote.fork(sandbox, fds)
+    except (ZygoteLost, OSError):
+        zygote = Zygote()
+        return zygote, zygote.fork(sandbox, fds)
+
+
 class Child:
     """One jailed child process, forked by an idle zygote, asked one call at a time."""
 
@@ -224,11 +234,12 @@ class Child:
         output_read, output_write = os.pipe()
         self._exit: int | None = None
         try:
-            self.zygote = Zygote.acquire()
-            self.pid = self.zygote.fork(sandbox, (calls_read, results_write, output_write))
-        except (ZygoteLost, OSError):  # one retry with a fresh zygote
-            self.zygote = Zygote()
-            self.pid = self.zygote.fork(sandbox, (calls_read, results_write, output_write))
+            self.zygote, self.pid = _fork(sandbox, (calls_read, results_write, output_write))
+        except (ZygoteLost, OSError) as exc:
+            for fd in (self._calls, results_read, output_read):
+                os.close(fd)
+            message = f"the grader could not start a child process ({exc})"
+            raise Stuck("Crash", message, None) from exc
         finally:
             for fd in (calls_read, results_write, output_write):
                 os.close(fd)
@@ -239,7 +250,7 @@ class Child:
         self._results = os.fdopen(results_read, "rb")
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._results, selectors.EVENT_READ)
-        self._buffer = bytearray()
+        self._buffer, self._complete = bytearray(), False
         try:
             self.mode = self._wait(lambda r: "ready" in r, IMPORT_TIMEOUT, deadline, None)["ready"]
         except Stuck:
@@ -296,12 +307,16 @@ class Child:
             if not chunk:
                 raise Stuck("Crash", _death(self._returncode()), importing())
             self._buffer += chunk
+            self._complete = b"\n" in chunk  # a long record is not rescanned chunk by chunk
             if len(self._buffer) > RECORD_BYTES:
                 message = f"sent the grader more than {RECORD_BYTES >> 20} MiB for one call"
                 raise Stuck("Crash", message, importing())
 
     def _lines(self):
+        if not self._complete:
+            return []
         *lines, self._buffer = self._buffer.split(b"\n")
+        self._complete = False
         return lines
 
     def _returncode(self) -> int:
