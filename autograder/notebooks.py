@@ -8,7 +8,7 @@ the module is split into its top-level statements with ast; imports and constant
 setup cell, every function or class its own code cell, and each graded one (a BEGIN SOLUTION
 block in the solution) is followed by a check cell that grades it where the student works:
 
-    from autograder.check import check_here
+    from autograder.grading.check import check_here
     check_here("two_layer_sigmoid.backward", globals())
 
 The Markdown cells hold the notes' equations (INTROS below) and each function's summary line.
@@ -156,7 +156,7 @@ HOW_TO = {
     "solutions": "**Reference solutions** (instructors only: do not hand this notebook out).",
 }
 
-CHECK = 'from autograder.check import check_here\ncheck_here("{question}", globals())'
+CHECK = 'from autograder.grading.check import check_here\ncheck_here("{question}", globals())'
 
 
 def _graded(solution_source: str) -> set[str]:

@@ -18,10 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.grading import sandbox
 from autograder.grading.batch import grade_all
-from autograder.grading.otter_export import build_gradescope_zip, pack_submission
-from autograder.grading.questions import build_questions
+from autograder.grading.cases.assignment import build_questions
+from autograder.grading.gradescope.export import build_gradescope_zip, pack_submission
+from autograder.grading.sandbox import parent as sandbox
 from autograder.paths import EXERCISES, SOLUTIONS
 
 BUGS = [

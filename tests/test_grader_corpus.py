@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading.questions import build_questions
+from autograder.grading.cases.assignment import build_questions
 from autograder.grading.runner import SubmissionResult, grade_submission
 from autograder.paths import MODEL_MODULES, SOLUTIONS
 from tests.corpus.mutants import COLLATERAL, MUTANTS, Mutant

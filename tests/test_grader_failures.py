@@ -12,9 +12,9 @@ import time
 
 import pytest
 
-from autograder.grading import sandbox
-from autograder.grading.questions import build_questions
+from autograder.grading.cases.assignment import build_questions
 from autograder.grading.runner import SubmissionResult, grade_submission
+from autograder.grading.sandbox import parent as sandbox
 from autograder.paths import SOLUTIONS
 from tests.corpus.failures import FAILURES, QUESTIONS, SIG
 

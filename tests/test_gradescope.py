@@ -7,10 +7,10 @@ import zipfile
 
 import pytest
 
-from autograder.grading.otter_bridge import SUPPORT
-from autograder.grading.otter_export import PLUGIN, build_gradescope_zip, pack_submission
-from autograder.grading.otter_plugin import NOTICE, sanitize
-from autograder.grading.questions import build_questions
+from autograder.grading.cases.assignment import build_questions
+from autograder.grading.gradescope.bridge import SUPPORT
+from autograder.grading.gradescope.export import PLUGIN, build_gradescope_zip, pack_submission
+from autograder.grading.gradescope.plugin import NOTICE, sanitize
 from autograder.grading.runner import grade_submission
 from autograder.paths import EXERCISES, SOLUTIONS
 from tests.test_grading import _buggy

@@ -15,9 +15,10 @@ import pytest
 from typer.testing import CliRunner
 
 from autograder.cli import app
-from autograder.grading import plain, sandbox
-from autograder.grading.questions import build_questions
+from autograder.grading.cases.assignment import build_questions
 from autograder.grading.runner import grade_submission
+from autograder.grading.sandbox import parent as sandbox
+from autograder.grading.sandbox import plain
 from autograder.paths import EXERCISES, SOLUTIONS
 from tests.secrets import all_solution_lines
 
@@ -118,7 +119,8 @@ def test_release_holds_no_solution_and_no_hidden_test(tmp_path):
     done = runner.invoke(app, ["release", "--out", str(out)])
     assert done.exit_code == 0, done.output
     files = [p for p in out.rglob("*") if p.is_file()]
-    assert not any(p.name in {"hidden.py", "reference.py"} for p in files)
+    assert not (out / "autograder" / "grading" / "hidden").exists()
+    assert not any(p.name == "reference.py" for p in files)
     assert not (out / "solutions").exists()
     secrets = all_solution_lines()
     assert len(secrets) > 20
@@ -141,7 +143,7 @@ def test_release_holds_no_solution_and_no_hidden_test(tmp_path):
 
 
 def test_check_here_runs_public_tests_on_a_namespace(capsys):
-    from autograder.check import check_here
+    from autograder.grading.check import check_here
 
     solved = check_here(
         "two_layer_sigmoid.backward", vars(import_module("solutions.two_layer_sigmoid"))

@@ -52,7 +52,7 @@ def test_a_check_cell_follows_every_question(module, kind):
         defined = notebook.cells[index - 1].source
         assert re.search(rf"^(def|class) {name}\b", defined, re.M), (name, defined[:80])
         assert cell.source == (
-            "from autograder.check import check_here\n"
+            "from autograder.grading.check import check_here\n"
             f'check_here("{cell.metadata["question"]}", globals())'
         )
     markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
@@ -92,12 +92,12 @@ def _execute(path):
     return json.loads(last), notebook
 
 
-NEEDS_CHECK = "autograder.check (check_here) is the grading harness the notebooks call"
+NEEDS_CHECK = "autograder.grading.check (check_here) is the grading harness the notebooks call"
 
 
 @pytest.mark.parametrize("module", MODULES)
 def test_solution_notebook_runs_and_every_check_passes(module):
-    pytest.importorskip("autograder.check", reason=NEEDS_CHECK)
+    pytest.importorskip("autograder.grading.check", reason=NEEDS_CHECK)
     results, _ = _execute(NOTEBOOKS / "solutions" / f"{module}.ipynb")
     assert list(results) == expected_questions(module)
     assert all(results.values()), results
@@ -105,7 +105,7 @@ def test_solution_notebook_runs_and_every_check_passes(module):
 
 @pytest.mark.parametrize("module", MODULES)
 def test_student_notebook_runs_to_the_end_and_reports_the_unimplemented(module):
-    pytest.importorskip("autograder.check", reason=NEEDS_CHECK)
+    pytest.importorskip("autograder.grading.check", reason=NEEDS_CHECK)
     results, notebook = _execute(NOTEBOOKS / "exercises" / f"{module}.ipynb")
     assert list(results) == expected_questions(module)
     assert not any(results.values()), results

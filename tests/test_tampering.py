@@ -41,9 +41,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.check import public_questions
-from autograder.grading.otter_export import build_gradescope_zip, pack_submission
-from autograder.grading.questions import build_questions
+from autograder.grading.cases.assignment import build_questions
+from autograder.grading.check import public_questions
+from autograder.grading.gradescope.export import build_gradescope_zip, pack_submission
 from autograder.paths import EXERCISES, ROOT, SOLUTIONS
 from tests.corpus.tampering import (
     ATTACKS,
@@ -80,7 +80,7 @@ from pathlib import Path
 from autograder.grading.runner import grade_submission
 
 if sys.argv[3:] == ["check"]:  # what a student runs: the public tests only
-    from autograder.check import check_path
+    from autograder.grading.check import check_path
 
     result = check_path(Path(sys.argv[1]))
 else:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from autograder.grading.questions import build_questions
+from autograder.grading.cases.assignment import build_questions
 from autograder.grading.runner import SubmissionResult, grade_submission
 
 

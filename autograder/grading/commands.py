@@ -15,7 +15,7 @@ def check(
     path: Path = typer.Argument(paths.EXERCISES, help="Your exercise files (a folder or .zip)."),
 ) -> None:
     """Run the public tests on your exercise files and show what to fix."""
-    from autograder.check import check_path, render
+    from autograder.grading.check import check_path, render
 
     if not path.exists():
         typer.echo(f"error: {path} does not exist; give the folder holding your exercise files")
@@ -36,7 +36,7 @@ def grade(
     from rich.progress import Progress
 
     from autograder.grading.batch import grade_all, list_submissions, write_results
-    from autograder.grading.questions import build_questions
+    from autograder.grading.cases.assignment import build_questions
 
     if not submissions.is_dir():
         typer.echo(f"error: {submissions} is not a folder of submissions")
@@ -64,8 +64,8 @@ def gradescope(
     out: Path = typer.Option(Path("autograder.zip"), "--out", help="The zip to upload."),
 ) -> None:
     """Build the Gradescope autograder zip with `otter generate` (hidden tests included)."""
-    from autograder.grading.otter_export import build_gradescope_zip
-    from autograder.grading.questions import build_questions
+    from autograder.grading.cases.assignment import build_questions
+    from autograder.grading.gradescope.export import build_gradescope_zip
 
     questions = build_questions()
     path = build_gradescope_zip(questions, out)
@@ -82,7 +82,7 @@ def submit(
     out: Path = typer.Option(Path("submission.zip"), "--out", help="The zip to upload."),
 ) -> None:
     """Pack your exercise files into submission.zip for Gradescope."""
-    from autograder.grading.otter_export import pack_submission
+    from autograder.grading.gradescope.export import pack_submission
 
     names = pack_submission(folder, out)
     if not names:

@@ -9,11 +9,12 @@ import shutil
 from pathlib import Path
 
 from autograder import paths
-from autograder.grading.otter_export import write_test_files
-from autograder.grading.questions import build_questions
+from autograder.grading.cases.assignment import build_questions
+from autograder.grading.gradescope.export import write_test_files
 
-# Machinery that only instructors have: the hidden cases and the loader of the solutions.
-INSTRUCTOR_ONLY = {"hidden.py", "reference.py"}
+# Machinery that only instructors have (the hidden cases and the loader of the solutions) is
+# one folder; the release leaves it out whole.
+HIDDEN = paths.ROOT / "autograder" / "grading" / "hidden"
 
 STUDENT_PYPROJECT = """[build-system]
 requires = ["setuptools>=68"]
@@ -46,7 +47,10 @@ more inputs, so passing `backprop check` is necessary but not sufficient.
 
 
 def _ignore(directory: str, names: list[str]) -> set[str]:
-    return {n for n in names if n in INSTRUCTOR_ONLY or n == "__pycache__" or n.endswith(".pyc")}
+    skipped = {n for n in names if n == "__pycache__" or n.endswith(".pyc")}
+    if Path(directory).resolve() == HIDDEN.parent:
+        skipped.add(HIDDEN.name)
+    return skipped
 
 
 def build_release(out: Path) -> Path:

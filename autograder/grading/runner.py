@@ -13,9 +13,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.grading.jail import REFUSAL
-from autograder.grading.questions import CallFailed, Question, build_questions, record_value
-from autograder.grading.sandbox import run_job
+from autograder.grading.cases.assignment import build_questions
+from autograder.grading.cases.question import CallFailed, Question, record_value
+from autograder.grading.sandbox.jail import REFUSAL
+from autograder.grading.sandbox.parent import run_job
 from autograder.paths import MODEL_MODULES
 
 SUBMISSION_FILES = [f"{m}.py" for m in (*MODEL_MODULES, "optimizers", "derivations")]

@@ -240,14 +240,14 @@ def via_dunder_import():
 
 
 def via_reference_loader():
-    """The grader's own loader, autograder.reference, from the real package (not the copy of
-    autograder/ beside this file)."""
+    """The grader's own loader, autograder.grading.hidden.reference, from the real package (not
+    the copy of autograder/ beside this file)."""
     global FOUND
     saved = {k: v for k, v in sys.modules.items() if k.split(".")[0] == "autograder"}
     for key in saved:
         del sys.modules[key]
     try:
-        FOUND = importlib.import_module("autograder.reference").reference(TARGET)
+        FOUND = importlib.import_module("autograder.grading.hidden.reference").reference(TARGET)
     finally:
         sys.modules.update(saved)
 
@@ -276,10 +276,10 @@ for root in attempt("roots", roots) or []:
     if FOUND is None:
         sys.path.insert(0, root)
         attempt(f"importlib from {root}", via_importlib)
-        attempt(f"autograder.reference from {root}", via_reference_loader)
+        attempt(f"autograder.grading.hidden.reference from {root}", via_reference_loader)
 ''',
     "importlib.import_module/__import__ of a computed name, with every folder holding a "
-    "solutions/ put on sys.path, and the grader's own autograder.reference loader",
+    "solutions/ put on sys.path, and the grader's own autograder.grading.hidden.reference loader",
 )
 
 EDITABLE_FINDER = _steal(
@@ -406,8 +406,8 @@ def folders():
 
 
 def read_grader_files(base):
-    for rel in ("autograder/grading/hidden.py", "autograder/reference.py",
-                "backprop_grader/autograder/grading/hidden.py"):
+    hidden = "autograder/grading/hidden/"
+    for rel in (hidden + "cases.py", hidden + "reference.py", f"backprop_grader/{hidden}cases.py"):
         path = os.path.join(base, rel)
         if os.path.isfile(path):
             with open(path) as handle:
@@ -433,7 +433,7 @@ for base in dict.fromkeys(attempt("folders", folders) or []):
     if FOUND is None and base != "/":
         attempt(f"solutions in {base}", exec_solutions, base)
 ''',
-    "read os.environ and the grader's files (autograder/grading/hidden.py, reference.py) "
+    "read os.environ and the grader's files (autograder/grading/hidden/*.py) "
     "in every folder the environment names, and exec any */solutions*/two_layer_sigmoid.py",
 )
 
@@ -579,12 +579,12 @@ except BaseException as exc:
 
 
 def real_compare(root):
-    """The grader's autograder.grading.compare, not the copy of autograder/ beside us."""
+    """The grader's autograder.grading.cases.compare, not the copy of autograder/ beside us."""
     saved = {k: v for k, v in sys.modules.items() if k.split(".")[0] == "autograder"}
     for key in saved:
         del sys.modules[key]
     sys.path.insert(0, root)
-    compare = importlib.import_module("autograder.grading.compare")
+    compare = importlib.import_module("autograder.grading.cases.compare")
     patch(compare, "close", always)
     patch(compare, "mismatch", nothing)
     patch(compare, "relative_error", lambda *args, **kwargs: 0.0)
@@ -1476,7 +1476,7 @@ shutil.copy(solution("univariate_regression.py"), "exercises/univariate_regressi
         {
             "submission.py": _grader_path()
             + """
-from autograder.grading import otter_bridge
+from autograder.grading.gradescope import bridge as otter_bridge
 
 REAL = dict(vars(otter_bridge))
 
@@ -1500,7 +1500,7 @@ for name, value in REAL.items():
 """
         },
         _module_ids("multivariate_regression"),
-        "replace autograder.grading.otter_bridge.run_case (what the test files call) with one "
+        "replace autograder.grading.gradescope.bridge.run_case (what the test files call) with one "
         "that never fails for multivariate_regression",
     ),
     Attack(
@@ -1552,7 +1552,7 @@ for path in glob.glob("tests/two_layer_linear.loss.py") + glob.glob(
             + '''
 import numpy as np
 
-from autograder.grading import compare
+from autograder.grading.cases import compare
 
 
 def judging():
@@ -1677,7 +1677,8 @@ subprocess.Popen(
             + """
 from pathlib import Path
 
-from autograder.grading import otter_bridge, runner
+from autograder.grading import runner
+from autograder.grading.gradescope import bridge as otter_bridge
 
 REAL_FIND = runner.find_files
 
@@ -1702,7 +1703,8 @@ runner.find_files = otter_bridge.find_files = find_files
             + """
 from pathlib import Path
 
-from autograder.grading import runner, sandbox
+from autograder.grading import runner
+from autograder.grading.sandbox import parent as sandbox
 
 
 def swap(files):
@@ -1720,8 +1722,8 @@ for module in (sandbox, runner):
 """
         },
         _module_ids(SIG),
-        "patch autograder.grading.sandbox.run_job/prepare_sandbox in the kernel to grade the "
-        "reference two_layer_sigmoid.py instead of the submitted one",
+        "patch autograder.grading.sandbox.parent.run_job/prepare_sandbox in the kernel to grade "
+        "the reference two_layer_sigmoid.py instead of the submitted one",
     ),
     Attack(
         "toplevel-rewrite-grader-files",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from autograder.grading.questions import build_questions
+from autograder.grading.cases.assignment import build_questions
 from autograder.grading.runner import find_files, grade_files
 
 SUPPORT = "backprop_grader"  # the folder of the autograder zip that holds this package

@@ -12,15 +12,15 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.grading import plain
-from autograder.grading.child import run_call
-from autograder.grading.questions import build_questions
+from autograder.grading.cases.assignment import build_questions
 from autograder.grading.runner import (
     QuestionResult,
     SubmissionResult,
     _judge_case,
     grade_submission,
 )
+from autograder.grading.sandbox import plain
+from autograder.grading.sandbox.child import run_call
 
 
 def public_questions():

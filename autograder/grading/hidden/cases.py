@@ -15,9 +15,8 @@ from functools import cache
 import numpy as np
 
 from autograder.contract import BCE, CACHE, LOSS, PARAMS, uses_hidden_layer
-from autograder.grading.child import ProbeModel, ProbeOptimizer
-from autograder.grading.compare import as_numeric, close, mismatch
-from autograder.grading.public import (
+from autograder.grading.cases.compare import as_numeric, close, mismatch
+from autograder.grading.cases.public import (
     check_batches,
     check_forward_output,
     check_init,
@@ -26,9 +25,10 @@ from autograder.grading.public import (
     random_params,
     sizes_for,
 )
-from autograder.grading.questions import OPTIMIZER_CLASSES, Case, make_call
+from autograder.grading.cases.question import OPTIMIZER_CLASSES, Case, make_call
+from autograder.grading.hidden.reference import reference
+from autograder.grading.sandbox.child import ProbeModel, ProbeOptimizer
 from autograder.paths import MODEL_MODULES
-from autograder.reference import reference
 
 # (n, k, m, seed): every size >= 3 and distinct within a config, plus a single example.
 CONFIGS = [(4, 5, 7, 1), (5, 3, 6, 2), (3, 6, 1, 3)]

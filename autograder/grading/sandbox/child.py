@@ -2,12 +2,12 @@
 in-process on the student's own namespace). It holds no solution and no expected value: it
 receives inputs, calls the student's functions and returns what they gave as plain data.
 
-Usage (by autograder.grading.sandbox): zygote(CONTROL_FD) forks a child per request, which runs
-serve(CALLS_FD, RESULTS_FD, READ_ROOTS). The child jails itself (jail.py), writes {"ready"} to
-RESULTS_FD, then reads one call per line
-from CALLS_FD ({"id", "module", "scenario", "args"}) and answers each with one line:
-{"id", "ok": true, "value"} or {"id", "ok": false, "error", "message"}, preceded by
-{"importing": name} and {"imported": name} the first time a module is needed.
+Usage (by autograder.grading.sandbox.parent): zygote(CONTROL_FD) forks a child per request,
+which runs serve(CALLS_FD, RESULTS_FD, READ_ROOTS). The child jails itself (jail.py), writes
+{"ready"} to RESULTS_FD, then reads one call per line from CALLS_FD ({"id", "module",
+"scenario", "args"}) and answers each with one line: {"id", "ok": true, "value"} or {"id",
+"ok": false, "error", "message"}, preceded by {"importing": name} and {"imported": name} the
+first time a module is needed.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import traceback
 import numpy as np
 
 try:  # inside the sandbox this file sits beside plain.py; in the package it is a submodule
-    from autograder.grading import plain
+    from autograder.grading.sandbox import plain
 except ImportError:  # pragma: no cover - exercised in the sandbox
     import plain
 

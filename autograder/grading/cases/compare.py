@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.grading.plain import Foreign
+from autograder.grading.sandbox.plain import Foreign
 
 # Norm-relative error allowed: float32 arithmetic stays below 1e-6; typical bugs are above 0.1.
 TOLERANCE = 1e-5

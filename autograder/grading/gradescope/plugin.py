@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 from otter.plugins import AbstractOtterPlugin
 
-from autograder.grading.otter_bridge import SUPPORT
+from autograder.grading.gradescope.bridge import SUPPORT
 from autograder.grading.runner import find_files
 
 NOTICE = "# backprop: the exercise files are graded in a sandbox, not run in this kernel\n"

@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.contract import CACHE, LOSS, MSE, PARAMS, resolve, uses_hidden_layer
-from autograder.grading.child import ProbeModel
-from autograder.grading.compare import as_numeric, describe, relative_error
-from autograder.grading.questions import OPTIMIZER_CLASSES, Case, make_call
+from autograder.grading.cases.compare import as_numeric, describe, relative_error
+from autograder.grading.cases.question import OPTIMIZER_CLASSES, Case, make_call
+from autograder.grading.sandbox.child import ProbeModel
 from autograder.paths import MODEL_MODULES
 
 PUBLIC_SIZES = {"n": 3, "k": 4, "m": 5}

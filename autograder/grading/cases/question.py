@@ -2,8 +2,9 @@
 
 A case is a list of calls to run on the student's code (in the sandbox) and a judge that looks
 at what came back (in the grader) and returns None when the case passes, or the feedback.
-Public cases (this module and public.py) need no solution and ship to students; hidden cases
-(hidden.py) compare with the reference solutions and never leave the instructors' copy.
+This module holds the shared data types only; assignment.py assembles the questions from the
+public cases (public.py), the derivation questions (derivations.py) and, in the instructors'
+copy, the hidden cases (autograder/grading/hidden/).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from autograder.grading import plain
+from autograder.grading.sandbox import plain
 from autograder.paths import MODEL_MODULES
 
 
@@ -69,30 +70,3 @@ def question_ids() -> list[str]:
     ]
     ids += [f"optimizers.{c}" for c in OPTIMIZER_CLASSES]
     return ids + ["optimizers.minibatches", "optimizers.train"]
-
-
-def build_questions(include_hidden: bool = True) -> list[Question]:
-    """Every question with its public cases, and its hidden cases when available."""
-    from autograder.grading import public
-
-    questions = {qid: Question(qid, qid.split(".")[0]) for qid in question_ids()}
-    public.add_cases(questions)
-    if include_hidden:
-        try:
-            from autograder.grading import hidden
-        except ImportError:  # the student release has no hidden tests
-            pass
-        else:
-            hidden.add_cases(questions)
-    from autograder.grading.derivation_cases import derivation_questions
-
-    every = list(questions.values()) + derivation_questions()
-    _number_calls(every)
-    return every
-
-
-def _number_calls(questions) -> None:
-    for question in questions:
-        for i, case in enumerate(question.cases):
-            for j, call in enumerate(case.calls):
-                call.setdefault("id", f"{question.id}#{i}.{j}")  # a shared call keeps its first id

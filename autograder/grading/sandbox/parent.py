@@ -27,11 +27,11 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.grading import plain
-from autograder.grading.jail import JAIL_UID_BASE
+from autograder.grading.sandbox import plain
+from autograder.grading.sandbox.jail import JAIL_UID_BASE
 
 HERE = Path(__file__).resolve().parent
-VALIDATION = HERE.parent / "validation.py"
+VALIDATION = HERE.parent.parent / "validation.py"
 SITE = str(Path(np.__file__).resolve().parent.parent)  # where numpy is installed
 STDLIB = str(Path(os.__file__).resolve().parent)
 NUMPY_DIRS = [str(Path(np.__file__).resolve().parent), str(Path(SITE) / "numpy.libs")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from autograder.grading.questions import Case, Question, make_call
+from autograder.grading.cases.question import Case, Question, make_call
 
 MODULE = "derivations"
 

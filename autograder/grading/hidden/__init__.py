@@ -1,0 +1,6 @@
+"""Hidden cases (instructors only): compared with the reference solutions.
+
+cases.py adds the hidden cases of every question; reference.py imports the solutions. This
+folder is what `backprop release` leaves out, so nothing here may be imported by the rest of
+the grader except through build_questions, which copes with its absence.
+"""
