@@ -88,7 +88,7 @@ def test_verdict_has_exactly_the_documented_keys():
 def test_syntax_errors_point_at_the_position():
     feedback = check_answer("multivariate_dw", "2/m * (yhat - y)) @ X.T").feedback
     assert feedback.startswith("Syntax:") and "character" in feedback and "^" in feedback
-    assert "write products with" in check_answer("scalar_exp", "3exp(3x)").feedback
+    assert "write * between 3 and exp(3x)" in check_answer("scalar_exp", "3exp(3x)").feedback
     assert "for a transpose write X.T" in check_answer("multivariate_dw", "(yhat-y) @ X^T").feedback
     assert "case-sensitive" in check_answer("multivariate_dw", "(yhat-y) @ x.T").feedback
 
@@ -328,6 +328,12 @@ def test_x_is_only_an_alias_where_the_question_has_no_X():
         ),
         ("scalar_sigmoid", "sigmoid(x)(1 - sigmoid(x))", "sigmoid(x)", "(1 - sigmoid(x))", None),
         ("scalar_sigmoid", "x (1 - x)", "x", "(1 - x)", "x * (1 - x)"),
+        # side by side without a parenthesis after them: Python cannot parse these at all
+        ("scalar_sigmoid", "2x", "2", "x", "2*x"),
+        ("scalar_sigmoid", "x sigmoid(x)", "x", "sigmoid(x)", "x * sigmoid(x)"),
+        ("multivariate_dw", "2/m * (yhat - y) X.T", "(yhat - y)", "X.T", None),
+        ("multivariate_dw", "2/m (yhat - y) X.T", "2/m", "(yhat - y)", None),
+        ("multivariate_dw", "2/m * (yhat - y) @ X.T X", "X.T", "X", None),
     ],
 )
 def test_a_missing_operator_gets_a_hint(question, text, left, right, fixed):

@@ -129,6 +129,15 @@ def parse(text: str, names: set[str] | frozenset[str], *, scalar: bool = False) 
     except SyntaxError as error:
         pos = (error.offset or 1) - 1
         if offsets is not None:
+            missing = _juxtaposition(source, names)
+            if missing is not None:
+                left, right, at = missing
+                operators = "*" if scalar else "* or @"
+                raise ParseError(
+                    f"an operator is missing: write {operators} between {left} and {right}",
+                    stripped,
+                    offsets[at],
+                ) from None
             pos = offsets[min(pos, len(offsets) - 1)] if offsets else 0
         hint = " (write products with * or @)" if re.search(r"\d[A-Za-z(]", source) else ""
         where = "" if offsets is not None else f" in the translated form `{source}`"
@@ -155,6 +164,92 @@ _ESCAPES = {
     "\n": "\\n",
     "\v": "\\v",
 }
+
+
+def _juxtaposition(source: str, names) -> tuple[str, str, int] | None:
+    """The first two factors written side by side (`2x`, `(yhat - y) X.T`, `2/m (yhat - y) X`)
+    in text that Python could not parse: (left, right, where the right one starts), or None."""
+    import io
+    import keyword
+    import tokenize
+
+    try:
+        tokens = [
+            t
+            for t in tokenize.generate_tokens(io.StringIO(source).readline)
+            if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER)
+        ]
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None
+    if any(t.start[0] != 1 or t.end[0] != 1 for t in tokens):
+        return None  # columns below are those of the first line
+
+    def operand(t) -> bool:
+        name = t.type == tokenize.NAME and not keyword.iskeyword(t.string)
+        return t.type == tokenize.NUMBER or name
+
+    def factor_end(t) -> bool:  # can end a factor that a "(" after it would multiply
+        symbol = ALIASES.get(t.string, t.string)
+        symbol = NAME_ALIASES.get(symbol, symbol) if symbol not in names else symbol
+        return t.type == tokenize.NUMBER or t.string == ")" or symbol in names
+
+    for i in range(1, len(tokens)):
+        a, b = tokens[i - 1], tokens[i]
+        side_by_side = (operand(a) or a.string == ")") and operand(b)
+        if side_by_side or (b.string == "(" and factor_end(a)):
+            start = _factor_start(tokens, i - 1)
+            while start >= 2 and tokens[start - 1].string == "/":  # 2/m (yhat - y): name 2/m
+                start = _factor_start(tokens, start - 2)
+            left = source[tokens[start].start[1] : a.end[1]]
+            return left, _factor(source, tokens, i), b.start[1]
+    return None
+
+
+def _factor_start(tokens: list, last: int) -> int:
+    """The index of the token that starts the factor ending with tokens[last]: back over a
+    (...) group, a call's name and attribute chains (X.T, exp(x), (yhat - y))."""
+    import tokenize
+
+    i = last
+    while True:
+        if tokens[i].string == ")":
+            depth = 0
+            while i > 0:
+                depth += {")": 1, "(": -1}.get(tokens[i].string, 0)
+                if depth == 0:
+                    break
+                i -= 1
+            if i > 0 and tokens[i - 1].type == tokenize.NAME:
+                i -= 1  # a call: exp(x)
+        if i >= 2 and tokens[i - 1].string == "." and tokens[i - 2].type == tokenize.NAME:
+            i -= 2
+            continue
+        return i
+
+
+def _factor(source: str, tokens: list, first: int) -> str:
+    """The factor starting at tokens[first]: a name or number, or a (...) group, with its
+    .attributes and one call's (...): X.T, exp(3x), (yhat - y)."""
+    import tokenize
+
+    i, group = first, tokens[first].string != "("
+    if group:
+        i += 1  # the name or number; a "(" after it is its call
+    while i < len(tokens):
+        text = tokens[i].string
+        if text == "." and i + 1 < len(tokens) and tokens[i + 1].type == tokenize.NAME:
+            i += 2
+        elif text == "(" and (i == first or group):
+            group = False
+            depth = 0
+            while i < len(tokens):
+                depth += {"(": 1, ")": -1}.get(tokens[i].string, 0)
+                i += 1
+                if depth == 0:
+                    break
+        else:
+            break
+    return source[tokens[first].start[1] : tokens[i - 1].end[1]]
 
 
 def _check_characters(text: str) -> None:
