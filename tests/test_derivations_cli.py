@@ -133,3 +133,100 @@ def test_sheet_writes_a_practice_sheet_and_separate_solutions(tmp_path):
     again = tmp_path / "again"
     runner.invoke(app, ["sheet", "--seed", "4", "--out", str(again), "--count", "3"])
     assert (again / "solutions-4.md").read_text() == solutions
+
+
+# ------------------------------------------------------------- answers as students type them
+
+
+def _verdict(*args, stdin=None) -> dict:
+    args = args if "--json" in args else (*args, "--json")
+    result = runner.invoke(app, ["answer", *args], input=stdin)
+    assert result.exit_code == 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return json.loads(result.output)
+
+
+@pytest.mark.parametrize(
+    ("question", "canonical", "leading_minus"),
+    [
+        ("logistic_dZ", "(yhat - y) / m", "-(y - yhat) / m"),  # right
+        ("logistic_dZ", "(y - yhat) / m", "-(yhat - y) / m"),  # the sign flipped
+        ("logistic_dZ", "(y + yhat) / m", "-y / m + -yhat / m - 2 * (-y - yhat) / m"),  # wrong
+    ],
+)
+def test_a_formula_may_start_with_a_minus(question, canonical, leading_minus):
+    want = _verdict(question, canonical)
+    for args in (
+        [question, leading_minus],
+        [question, "--json", "--", leading_minus],
+        ["--json", question, leading_minus],
+    ):
+        got = _verdict(*args)
+        assert (got["correct"], got["credit"], got["feedback"]) == (
+            want["correct"],
+            want["credit"],
+            want["feedback"],
+        )
+    assert _verdict(question, "-x")["feedback"].startswith("Syntax: unknown name 'x'")
+
+
+@pytest.mark.parametrize(
+    ("piped", "text"),
+    [
+        (b"-(y - yhat)/m\n", "-(y - yhat)/m"),
+        (b"\xef\xbb\xbf(y - yhat) / m\r\n", "(y - yhat) / m"),  # a BOM, CRLF
+        (b"1/m *\n(yhat - y)\n\n", "1/m * (yhat - y)"),  # wrapped over lines
+        (b"\\frac{1}{m}(\\hat{y} - y)", r"\frac{1}{m}(\hat{y} - y)"),
+    ],
+)
+def test_a_dash_reads_the_formula_from_standard_input(piped, text):
+    got = _verdict("logistic_dZ", "-", stdin=piped)
+    assert got == _verdict("logistic_dZ", text)
+
+
+@pytest.mark.parametrize(
+    ("piped", "message"),
+    [
+        (b"", "the answer is empty"),
+        (b"\x00", "NUL"),
+        (b"yhat\x00 - y", "NUL"),
+        (b"\xff\xfe(\x00y\x00)\x00", "not UTF-8 text (byte 0xff at byte 1)"),
+        (b"yhat - \xc3\x28", "not UTF-8 text (byte 0xc3 at byte 8)"),
+        (b"\xed\xa0\x80", "not UTF-8"),  # an encoded surrogate
+        (b"yhat\x1b[2J", "control character U+001B"),
+        (b"y" * 5000, "limit is 2,000"),
+        (b"(" * 9000, "limit is 2,000"),
+        (b"(" * 10_000, "longer than 9,024 bytes"),
+        (b"\x00" * 10**7, "longer than"),
+        (bytes(range(256)) * 100, "longer than"),
+        (bytes(range(128)), "NUL"),
+        (bytes(range(1, 256)), "not UTF-8 text (byte 0x80 at byte 128)"),
+    ],
+)
+def test_hostile_standard_input_gets_a_one_line_verdict(piped, message):
+    result = runner.invoke(app, ["answer", "logistic_dZ", "-"], input=piped)
+    assert result.exit_code == 0 and result.exception is None, result.output
+    feedback = result.output.split("feedback: ", 1)[1]
+    assert message in feedback and feedback.count("\n") == 1, feedback
+    assert "credit:   0\n" in result.output and "Traceback" not in result.output
+
+
+def test_standard_input_through_a_real_pipe(tmp_path):
+    # the installed command, with a pipe larger than its buffer and a closed stdin
+    import os
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "autograder.cli", "answer", "logistic_dZ", "-"]
+    done = subprocess.run(command, input=b"1" * 10**6, capture_output=True, timeout=60)
+    assert done.returncode == 0 and b"longer than" in done.stdout and not done.stderr
+    closed = subprocess.run(
+        command, stdin=None, capture_output=True, timeout=60, preexec_fn=lambda: os.close(0)
+    )
+    assert closed.returncode == 2 and closed.stderr.count(b"\n") == 1
+    assert b"standard input" in closed.stderr and b"Traceback" not in closed.stderr
+
+
+def test_an_unknown_question_does_not_wait_for_standard_input():
+    result = runner.invoke(app, ["answer", "nope", "-"], input=b"x")
+    assert result.exit_code == 2 and "unknown question" in result.output

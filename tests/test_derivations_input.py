@@ -40,6 +40,19 @@ HOSTILE = [
     ("x % 2", "not allowed"),
     ("True", "not a number"),
     ("1j", "not a number"),
+    # numpy's spellings and the missing-operator hint let nothing else through
+    ("x.dot", "a method"),
+    ("x.dot(x, x)", "exactly one argument"),
+    ("x.transpose(1, 0)", "no arguments"),
+    ("np.dot(x)", "exactly two arguments"),
+    ("np.transpose(x, (1, 0))", "one argument"),
+    ("np.dot(__import__('os'), x)", "unknown function"),
+    ("x.dot(__import__('os').system('ls'))", "only calls of the listed functions"),
+    ("__import__('os')(x)", "unknown function"),
+    ("2(__import__('os'))", "unknown function"),
+    ("np.linalg.dot(x)", "`.linalg` is not allowed"),
+    ("x\x1b[2J", "control character U+001B"),
+    ("x\udcff", "not valid UTF-8"),
 ]
 
 
@@ -75,7 +88,7 @@ def test_verdict_has_exactly_the_documented_keys():
 def test_syntax_errors_point_at_the_position():
     feedback = check_answer("multivariate_dw", "2/m * (yhat - y)) @ X.T").feedback
     assert feedback.startswith("Syntax:") and "character" in feedback and "^" in feedback
-    assert "write products with" in check_answer("scalar_exp", "3exp(3x)").feedback
+    assert "write * between 3 and exp(3x)" in check_answer("scalar_exp", "3exp(3x)").feedback
     assert "for a transpose write X.T" in check_answer("multivariate_dw", "(yhat-y) @ X^T").feedback
     assert "case-sensitive" in check_answer("multivariate_dw", "(yhat-y) @ x.T").feedback
 
@@ -226,3 +239,112 @@ def test_importing_the_package_does_not_import_sympy():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# ------------------------------------------------------------- answers as students type them
+
+# (question, canonical spelling, the same answer as students also type it): each pair is tried
+# as a correct answer and, with a wrong factor or a wrong shape, as a wrong one.
+SPELLINGS = [
+    ("univariate_dw", "2/m * (yhat - y) @ x.T", "2/m * (yhat - y) @ X.T"),
+    ("scalar_sigmoid", "sigmoid(x) * (1 - sigmoid(x))", "sigmoid(X) * (1 - sigmoid(X))"),
+    ("scalar_sigmoid", r"\sigma(x)(1 - \sigma(x))", r"\sigma(X)(1 - \sigma(X))"),
+    ("multivariate_dw", "2/m * (yhat - y) @ X.T", "2/m * (yhat - y).dot(X.T)"),
+    ("multivariate_dw", "2/m * (yhat - y) @ X.T", "2/m * np.dot(yhat - y, X.T)"),
+    ("multivariate_dw", "2/m * (yhat - y) @ X.T", "np.dot(2/m, np.dot(yhat - y, X.T))"),
+    ("multivariate_dw", "2/m * (yhat - y) @ X.T", "2/m * numpy.dot(yhat - y, X.T)"),
+    ("multivariate_dw", "2/m * (yhat - y) @ X.T", "2/m * np.matmul(yhat - y, X.T)"),
+    ("multivariate_dw", "2/m * (yhat - y) @ X.T", "2/m * (yhat - y) @ X.transpose()"),
+    ("multivariate_dw", "2/m * (yhat - y) @ X.T", "2/m * (yhat - y) @ np.transpose(X)"),
+    ("multivariate_dw", "2/m * (yhat - y) @ X.T", "np.multiply(2/m, (yhat - y) @ X.T)"),
+    ("multivariate_dw", "2/m * (yhat - y) @ X.T", "2/m * (X.dot((yhat - y).T)).T"),
+    (
+        "two_layer_sigmoid_dW1",
+        "((w2.T @ (2/m * (yhat - y))) * A * (1 - A)) @ X.T",
+        "np.multiply(np.multiply(w2.T.dot(2/m * (yhat - y)), A), 1 - A).dot(np.transpose(X))",
+    ),
+]
+
+
+def _wrong(text: str, kind: int) -> str:
+    """A wrong answer made from a right one: twice it (a factor off), or plus one (no
+    recognised mistake)."""
+    return f"2 * ({text})" if kind == 0 else f"({text}) + 1"
+
+
+def _same(a, b) -> bool:
+    return (a.correct, a.credit, a.feedback) == (b.correct, b.credit, b.feedback)
+
+
+@pytest.mark.parametrize(("question", "canonical", "spelling"), SPELLINGS)
+def test_every_spelling_gets_the_verdict_of_its_canonical_form(question, canonical, spelling):
+    right = check_answer(question, spelling)
+    assert right.correct, right
+    assert _same(right, check_answer(question, canonical))
+    for kind in (0, 1):
+        wrong = check_answer(question, _wrong(spelling, kind))
+        assert not wrong.correct and wrong.read_as, wrong
+        assert _same(wrong, check_answer(question, _wrong(canonical, kind)))
+
+
+def test_numpy_products_read_as_the_products_they_are():
+    assert check_answer("multivariate_dw", "np.dot(2/m, (yhat - y) @ X.T)").read_as == (
+        "2 / m * ((yhat - y) @ X.T)"
+    )
+    assert check_answer("multivariate_dw", "2/m * (yhat - y).dot(X.T)").read_as == (
+        "2 / m * ((yhat - y) @ X.T)"
+    )
+    # np.matmul is @ (a scalar is refused, as numpy does); np.multiply is elementwise
+    assert (
+        "@ is the matrix product"
+        in check_answer("multivariate_dw", "np.matmul(2/m, (yhat - y) @ X.T)").feedback
+    )
+    assert (
+        "cannot multiply elementwise"
+        in check_answer("multivariate_dw", "2/m * np.multiply(yhat - y, X.T)").feedback
+    )
+    assert "it needs X.T" in check_answer("multivariate_dw", "(yhat - y).dot(X)").feedback
+
+
+def test_x_is_only_an_alias_where_the_question_has_no_X():
+    assert check_answer("univariate_dw", "2/m * (yhat - y) @ X.T").read_as.endswith("x.T")
+    assert "case-sensitive" in check_answer("multivariate_dw", "2/m * (yhat - y) @ x.T").feedback
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "left", "right", "fixed"),
+    [
+        ("logistic_dZ", "1/m (yhat - y)", "1/m", "(yhat - y)", "1/m * (yhat - y)"),
+        ("multivariate_dw", "2/m (yhat - y) @ X.T", "2/m", "(yhat - y)", "2/m * (yhat - y) @ X.T"),
+        ("logistic_dZ", "2(yhat - y) / m", "2", "(yhat - y)", "2*(yhat - y) / m"),
+        ("logistic_dZ", "(1/m)(yhat - y)", "(1/m)", "(yhat - y)", "(1/m)*(yhat - y)"),
+        ("logistic_dZ", "(yhat - y) / m (1)", "(yhat - y) / m", "(1)", "(yhat - y) / m * (1)"),
+        (
+            "multivariate_dw",
+            "2/m * (yhat - y) @ X.T (1)",
+            "X.T",
+            "(1)",
+            "2/m * (yhat - y) @ X.T*(1)",
+        ),
+        ("scalar_sigmoid", "sigmoid(x)(1 - sigmoid(x))", "sigmoid(x)", "(1 - sigmoid(x))", None),
+        ("scalar_sigmoid", "x (1 - x)", "x", "(1 - x)", "x * (1 - x)"),
+        # side by side without a parenthesis after them: Python cannot parse these at all
+        ("scalar_sigmoid", "2x", "2", "x", "2*x"),
+        ("scalar_sigmoid", "x sigmoid(x)", "x", "sigmoid(x)", "x * sigmoid(x)"),
+        ("multivariate_dw", "2/m * (yhat - y) X.T", "(yhat - y)", "X.T", None),
+        ("multivariate_dw", "2/m (yhat - y) X.T", "2/m", "(yhat - y)", None),
+        ("multivariate_dw", "2/m * (yhat - y) @ X.T X", "X.T", "X", None),
+    ],
+)
+def test_a_missing_operator_gets_a_hint(question, text, left, right, fixed):
+    verdict = check_answer(question, text)
+    operators = "*" if QUESTIONS[question].kind == "scalar" else "* or @"
+    assert f"write {operators} between {left} and {right} (at character" in verdict.feedback
+    assert "unknown function" not in verdict.feedback and verdict.credit == 0
+    if fixed:  # doing what the hint says makes the answer readable
+        assert check_answer(question, fixed).read_as
+
+
+def test_a_hint_never_hides_an_error_inside_a_factor():
+    feedback = check_answer("logistic_dZ", "2/m (yhat - q)").feedback
+    assert "unknown name 'q'" in feedback and "missing" not in feedback

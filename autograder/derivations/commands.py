@@ -14,7 +14,9 @@ import typer
 
 def register(app: typer.Typer) -> None:
     app.command("questions")(questions)
-    app.command("answer")(answer)
+    # A formula may start with "-" (`-(y - yhat)/m`): an argument that is not a known option is
+    # the formula, not an error ("No such option"); `--` still ends the options.
+    app.command("answer", context_settings={"ignore_unknown_options": True})(answer)
     app.command("practice")(practice)
     app.command("sheet")(sheet)
 
@@ -48,13 +50,22 @@ def questions(
 
 def answer(
     question: str = typer.Argument(..., help="The question id (see `backprop questions`)."),
-    expr: str = typer.Argument(..., help='Your formula, e.g. "2/m * (yhat - y) @ X.T".'),
+    expr: str = typer.Argument(
+        ...,
+        help='Your formula, e.g. "2/m * (yhat - y) @ X.T" (it may start with -); '
+        "- reads it from standard input.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the verdict as JSON."),
 ) -> None:
     """Check one answer: how it was read, the verdict, the credit and the feedback."""
-    from autograder.derivations import QUESTIONS, check_answer
+    from autograder.derivations import QUESTIONS, Verdict, check_answer
 
-    verdict = check_answer(question, expr)
+    if expr == "-" and question in QUESTIONS:
+        text, problem = read_formula(_stdin())
+        verdict = Verdict(question, "", False, 0.0, problem) if problem else None
+        verdict = verdict or check_answer(question, text)
+    else:
+        verdict = check_answer(question, expr)
     if as_json:
         typer.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
     else:
@@ -65,6 +76,52 @@ def answer(
         typer.echo(f"feedback: {verdict.feedback}")
     if question not in QUESTIONS:
         raise typer.Exit(2)
+
+
+def _no_stdin(why: str):
+    typer.echo(f"error: `-` reads the formula from standard input, but {why}", err=True)
+    raise typer.Exit(2)
+
+
+def _stdin():
+    try:
+        return typer.get_binary_stream("stdin")
+    except RuntimeError:  # closed (`<&-`)
+        _no_stdin("it is closed; pass the formula as an argument instead")
+
+
+def read_formula(stream) -> tuple[str, str]:
+    """(text, "") or ("", the problem) for a formula piped to `backprop answer QID -`.
+
+    Reads at most `limit` + 1 bytes (so a huge or endless input costs nothing), decodes
+    UTF-8 (a BOM is dropped) and joins lines with spaces: a formula wrapped over several lines
+    reads as one. NUL and other characters are left to the parser, which names them."""
+    import sys
+
+    from autograder.derivations.parse import MAX_CHARS
+
+    # MAX_CHARS characters of up to 4 UTF-8 bytes each, and room for blank lines around them.
+    limit = 4 * MAX_CHARS + 1024
+    if getattr(sys.stdin, "isatty", lambda: False)():
+        typer.echo("Type the formula, then Enter and Ctrl-D.", err=True)
+    try:
+        data = stream.read(limit + 1)
+    except (OSError, ValueError) as error:
+        _no_stdin(f"it could not be read ({error})")
+    if len(data) > limit:
+        return "", (
+            f"Input: the answer on standard input is longer than {limit:,} bytes; "
+            f"a formula has at most {MAX_CHARS:,} characters"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        byte = data[error.start]
+        return "", (
+            f"Input: the answer on standard input is not UTF-8 text "
+            f"(byte 0x{byte:02x} at byte {error.start + 1}); save the formula as UTF-8"
+        )
+    return " ".join(text.splitlines()), ""
 
 
 def practice(

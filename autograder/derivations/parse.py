@@ -3,8 +3,12 @@
 Student text is never given to eval, sympify or parse_expr (all three run Python). It goes
 through `ast.parse(text, mode="eval")`, which only builds a syntax tree, and the tree is walked
 with an allow-list: numbers, the question's symbols, the functions below, the operators
-+ - * / @ ** (or ^), unary minus, `.T`, `sum(..., axis=...)` and `(Z > 0)`. Anything else (calls
-of other names, attribute chains, subscripts, lambdas, strings...) is rejected with a message.
++ - * / @ ** (or ^), unary minus, `.T`, `sum(..., axis=...)` and `(Z > 0)`, and numpy's spellings
+of the products: `a.dot(b)`, `np.dot(a, b)` (numpy: a product with a scalar is elementwise, else
+the matrix product), `np.matmul(a, b)` (@), `np.multiply(a, b)` (*), `a.transpose()` and
+`np.transpose(a)` (.T). Anything else (calls of other names, attribute chains, subscripts,
+lambdas, strings...) is rejected with a message; a symbol "called" like a function, as in
+`2/m (yhat - y)`, is a missing operator and the message says where to put it.
 Limits keep every later step cheap: MAX_CHARS characters, MAX_DEPTH levels of nesting, no number
 above MAX_NUMBER and only small constant exponents (so `10**10**10` never gets computed).
 
@@ -27,6 +31,12 @@ MAX_EXPONENT = 64
 FUNCTIONS = ("sigmoid", "relu", "tanh", "exp", "log", "step")
 ALIASES = {"ln": "log", "heaviside": "step", "relu_prime": "step", "σ": "sigmoid"}
 SUM = "sum"
+# numpy's product spellings: np.<name>(a, b) -> op, np.transpose(a) / a.transpose() -> T,
+# a.dot(b) -> prod (numpy's dot: elementwise when a side is a scalar, else the matrix product).
+NUMPY_PRODUCTS = {"dot": "prod", "matmul": "matmul", "multiply": "mul"}
+METHODS = {"dot": "prod", "transpose": "T"}
+# Univariate questions call their input x; the code exercise for the same model calls it X.
+NAME_ALIASES = {"X": "x"}
 
 LATEX_HELP = r"""LaTeX accepted: \frac{a}{b}, \hat{y}, X^\top / X^T / X^{T} / X^\intercal
 (transpose),
@@ -104,6 +114,7 @@ def parse(text: str, names: set[str] | frozenset[str], *, scalar: bool = False) 
         raise ParseError(f"the answer is {len(text):,} characters long; the limit is {MAX_CHARS:,}")
     if "\x00" in text:
         raise ParseError("the answer contains a NUL character")
+    _check_characters(text)
     stripped = _restore_escapes(text).strip()
     if not stripped:
         raise ParseError("the answer is empty")
@@ -118,6 +129,15 @@ def parse(text: str, names: set[str] | frozenset[str], *, scalar: bool = False) 
     except SyntaxError as error:
         pos = (error.offset or 1) - 1
         if offsets is not None:
+            missing = _juxtaposition(source, names)
+            if missing is not None:
+                left, right, at = missing
+                operators = "*" if scalar else "* or @"
+                raise ParseError(
+                    f"an operator is missing: write {operators} between {left} and {right}",
+                    stripped,
+                    offsets[at],
+                ) from None
             pos = offsets[min(pos, len(offsets) - 1)] if offsets else 0
         hint = " (write products with * or @)" if re.search(r"\d[A-Za-z(]", source) else ""
         where = "" if offsets is not None else f" in the translated form `{source}`"
@@ -126,7 +146,7 @@ def parse(text: str, names: set[str] | frozenset[str], *, scalar: bool = False) 
         ) from None
     except (RecursionError, MemoryError, ValueError):
         raise ParseError("the answer is nested too deeply") from None
-    walker = _Walker(source, names, latex, offsets, stripped)
+    walker = _Walker(source, names, latex, offsets, stripped, scalar)
     try:
         return walker.visit(tree.body, 0)
     except RecursionError:
@@ -146,6 +166,109 @@ _ESCAPES = {
 }
 
 
+def _juxtaposition(source: str, names) -> tuple[str, str, int] | None:
+    """The first two factors written side by side (`2x`, `(yhat - y) X.T`, `2/m (yhat - y) X`)
+    in text that Python could not parse: (left, right, where the right one starts), or None."""
+    import io
+    import keyword
+    import tokenize
+
+    try:
+        tokens = [
+            t
+            for t in tokenize.generate_tokens(io.StringIO(source).readline)
+            if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER)
+        ]
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None
+    if any(t.start[0] != 1 or t.end[0] != 1 for t in tokens):
+        return None  # columns below are those of the first line
+
+    def operand(t) -> bool:
+        name = t.type == tokenize.NAME and not keyword.iskeyword(t.string)
+        return t.type == tokenize.NUMBER or name
+
+    def factor_end(t) -> bool:  # can end a factor that a "(" after it would multiply
+        symbol = ALIASES.get(t.string, t.string)
+        symbol = NAME_ALIASES.get(symbol, symbol) if symbol not in names else symbol
+        return t.type == tokenize.NUMBER or t.string == ")" or symbol in names
+
+    for i in range(1, len(tokens)):
+        a, b = tokens[i - 1], tokens[i]
+        side_by_side = (operand(a) or a.string == ")") and operand(b)
+        if side_by_side or (b.string == "(" and factor_end(a)):
+            start = _factor_start(tokens, i - 1)
+            while start >= 2 and tokens[start - 1].string == "/":  # 2/m (yhat - y): name 2/m
+                start = _factor_start(tokens, start - 2)
+            left = source[tokens[start].start[1] : a.end[1]]
+            return left, _factor(source, tokens, i), b.start[1]
+    return None
+
+
+def _factor_start(tokens: list, last: int) -> int:
+    """The index of the token that starts the factor ending with tokens[last]: back over a
+    (...) group, a call's name and attribute chains (X.T, exp(x), (yhat - y))."""
+    import tokenize
+
+    i = last
+    while True:
+        if tokens[i].string == ")":
+            depth = 0
+            while i > 0:
+                depth += {")": 1, "(": -1}.get(tokens[i].string, 0)
+                if depth == 0:
+                    break
+                i -= 1
+            if i > 0 and tokens[i - 1].type == tokenize.NAME:
+                i -= 1  # a call: exp(x)
+        if i >= 2 and tokens[i - 1].string == "." and tokens[i - 2].type == tokenize.NAME:
+            i -= 2
+            continue
+        return i
+
+
+def _factor(source: str, tokens: list, first: int) -> str:
+    """The factor starting at tokens[first]: a name or number, or a (...) group, with its
+    .attributes and one call's (...): X.T, exp(3x), (yhat - y)."""
+    import tokenize
+
+    i, group = first, tokens[first].string != "("
+    if group:
+        i += 1  # the name or number; a "(" after it is its call
+    while i < len(tokens):
+        text = tokens[i].string
+        if text == "." and i + 1 < len(tokens) and tokens[i + 1].type == tokenize.NAME:
+            i += 2
+        elif text == "(" and (i == first or group):
+            group = False
+            depth = 0
+            while i < len(tokens):
+                depth += {"(": 1, ")": -1}.get(tokens[i].string, 0)
+                i += 1
+                if depth == 0:
+                    break
+        else:
+            break
+    return source[tokens[first].start[1] : tokens[i - 1].end[1]]
+
+
+def _check_characters(text: str) -> None:
+    """Refuse what no formula holds and a terminal should not print back: lone surrogates (bytes
+    that were not UTF-8, as Python decodes command-line arguments) and control characters
+    other than whitespace and the escapes _restore_escapes puts back."""
+    for index, char in enumerate(text):
+        if "\ud800" <= char <= "\udfff":
+            raise ParseError(
+                f"the answer is not valid UTF-8 text (an undecodable byte at character {index + 1})"
+            )
+        escape = char in _ESCAPES and text[index + 1 : index + 2].isalpha()
+        if (ord(char) < 32 or 127 <= ord(char) < 160) and not (char.isspace() or escape):
+            raise ParseError(
+                f"the answer contains the control character U+{ord(char):04X} "
+                f"(at character {index + 1})"
+            )
+
+
 def _restore_escapes(text: str) -> str:
     return re.sub(r"[\f\t\b\a\r\n\v](?=[A-Za-z])", lambda c: _ESCAPES[c.group()], text)
 
@@ -163,19 +286,36 @@ def _normalize_text(text: str) -> tuple[str, list[int]]:
 
 
 class _Walker:
-    def __init__(self, source, names, latex, offsets, original):
+    def __init__(self, source, names, latex, offsets, original, scalar=False):
         self.source, self.names, self.latex = source, names, latex
-        self.offsets, self.original = offsets, original
+        self.offsets, self.original, self.scalar = offsets, original, scalar
+        self.aliases = {
+            alias: name
+            for alias, name in NAME_ALIASES.items()
+            if name in names and alias not in names
+        }
+        self.encoded = source.encode()  # ast offsets count UTF-8 bytes
 
-    def error(self, message: str, node: ast.AST | None = None):
-        pos = getattr(node, "col_offset", None)
+    def char_index(self, byte_offset: int) -> int:
+        return len(self.encoded[:byte_offset].decode(errors="ignore"))
+
+    def segment(self, start: int, end: int) -> str:
+        """The source between two ast (byte) offsets."""
+        return self.encoded[start:end].decode(errors="replace").strip()
+
+    def error(self, message: str, node: ast.AST | None = None, pos: int | None = None):
+        if pos is None:
+            pos = getattr(node, "col_offset", None)
+            pos = None if pos is None else self.char_index(pos)
         if self.offsets is not None:
             if pos is not None:
                 pos = self.offsets[min(pos, len(self.offsets) - 1)]
             return ParseError(message, self.original, pos)
         return ParseError(f"{message} (in the translated form `{self.source}`)", self.source, pos)
 
-    def visit(self, node: ast.AST, depth: int) -> Node:
+    def visit(self, node: ast.AST, depth: int, term: int | None = None) -> Node:
+        """`term`: where the quotient that ends with this node starts (byte offset), to name the
+        left factor in a missing-operator hint (`2/m (yhat - y)`)."""
         if depth > MAX_DEPTH:
             raise self.error(f"the answer is nested more than {MAX_DEPTH} levels deep", node)
         pos = getattr(node, "col_offset", 0)
@@ -196,16 +336,24 @@ class _Walker:
                 what = f"the operator {symbol}" if symbol else "this operator"
                 raise self.error(f"{what} is not allowed; use + - * / @ **", node)
             left = self.visit(node.left, depth + 1)
-            right = self.visit(node.right, depth + 1)
+            # After a / the hint names the quotient (2/m), after * or @ the factor only.
+            start = (node.col_offset if term is None else term) if op == "div" else None
+            right = self.visit(node.right, depth + 1, start)
             if op == "pow":
                 self.check_exponent(right, node)
             return Node(op, (left, right), pos=pos)
         if isinstance(node, ast.Attribute):
             if node.attr == "T":
                 return Node("T", (self.visit(node.value, depth + 1),), pos=pos)
-            raise self.error(f"`.{node.attr}` is not allowed; the only attribute is .T", node)
+            if node.attr in METHODS:
+                raise self.error(f"`.{node.attr}` is a method: write .{node.attr}(...)", node)
+            raise self.error(
+                f"`.{node.attr}` is not allowed; the only attribute is .T "
+                "(and the methods .dot(...) and .transpose())",
+                node,
+            )
         if isinstance(node, ast.Call):
-            return self.call(node, depth)
+            return self.call(node, depth, term)
         if isinstance(node, ast.Compare):
             return self.compare(node, depth)
         kind = type(node).__name__
@@ -222,6 +370,7 @@ class _Walker:
 
     def name(self, node: ast.Name) -> Node:
         name = ALIASES.get(node.id, node.id)
+        name = self.aliases.get(name, name)
         if name in self.names:
             return Node("name", value=name, pos=node.col_offset)
         if name in FUNCTIONS or name == SUM:
@@ -243,10 +392,18 @@ class _Walker:
         if value is not None and abs(value) > MAX_EXPONENT:
             raise self.error(f"exponents above {MAX_EXPONENT} are not needed here", node)
 
-    def call(self, node: ast.Call, depth: int) -> Node:
+    def call(self, node: ast.Call, depth: int, term: int | None = None) -> Node:
         func = node.func
+        numpy = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+        numpy = numpy and func.value.id in ("np", "numpy")
+        if numpy and (func.attr in NUMPY_PRODUCTS or func.attr == "transpose"):
+            return self.numpy_product(node, func.attr, depth)
+        if isinstance(func, ast.Attribute) and func.attr in METHODS and not numpy:
+            return self.method(node, depth)
+        if self.juxtaposed(func):
+            raise self.missing_operator(node, depth, term)
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            if func.value.id not in ("np", "numpy"):
+            if not numpy:
                 raise self.error("only np.<function> calls are allowed", node)
             fname = func.attr
         elif isinstance(func, ast.Name):
@@ -276,6 +433,54 @@ class _Walker:
             else:
                 raise self.error("sum(...) accepts only axis=0 or axis=1 (and keepdims)", node)
         return Node("call", (arg,), (SUM, axis), pos=node.col_offset)
+
+    def numpy_product(self, node: ast.Call, fname: str, depth: int) -> Node:
+        """np.dot / np.matmul / np.multiply (a, b) and np.transpose(a), as numpy reads them."""
+        count = 1 if fname == "transpose" else 2
+        if len(node.args) != count or node.keywords:
+            what = "one argument (no axes)" if count == 1 else "exactly two arguments"
+            raise self.error(f"np.{fname}(...) takes {what} here", node)
+        args = tuple(self.visit(arg, depth + 1) for arg in node.args)
+        op = "T" if fname == "transpose" else NUMPY_PRODUCTS[fname]
+        return Node(op, args, pos=node.col_offset)
+
+    def method(self, node: ast.Call, depth: int) -> Node:
+        """a.dot(b) (numpy's dot) and a.transpose() (a.T)."""
+        fname = node.func.attr
+        count = 0 if fname == "transpose" else 1
+        if len(node.args) != count or node.keywords:
+            what = "no arguments" if count == 0 else "exactly one argument"
+            raise self.error(f".{fname}(...) takes {what} here", node)
+        receiver = self.visit(node.func.value, depth + 1)
+        args = tuple(self.visit(arg, depth + 1) for arg in node.args)
+        return Node(METHODS[fname], (receiver, *args), pos=node.col_offset)
+
+    def juxtaposed(self, func: ast.AST) -> bool:
+        """Is `func(...)` a factor followed by a parenthesis, not a call? True for a number, a
+        symbol of the question, a parenthesised expression, a call, a transpose."""
+        if isinstance(func, ast.Name):
+            name = ALIASES.get(func.id, func.id)
+            return self.aliases.get(name, name) in self.names
+        if isinstance(func, ast.Attribute):
+            return func.attr == "T"
+        return isinstance(func, (ast.Constant, ast.BinOp, ast.UnaryOp, ast.Call, ast.Compare))
+
+    def missing_operator(self, node: ast.Call, depth: int, term: int | None) -> ParseError:
+        """`2/m (yhat - y)`, `2(yhat - y)`, `(a)(b)`: Python reads a call; the student meant a
+        product. Each side is checked first, so their own errors come before the hint."""
+        self.visit(node.func, depth + 1)
+        for arg in node.args:
+            self.visit(arg, depth + 1)
+        func_end = node.func.end_col_offset or node.col_offset
+        opening = self.encoded.find(b"(", func_end)
+        start = node.col_offset if term is None else term
+        left = self.segment(start, opening)
+        right = self.segment(opening, node.end_col_offset or len(self.encoded))
+        operators = "*" if self.scalar else "* or @"
+        return self.error(
+            f"an operator is missing: write {operators} between {left} and {right}",
+            pos=self.char_index(opening),
+        )
 
     def compare(self, node: ast.Compare, depth: int) -> Node:
         right = node.comparators[0] if len(node.comparators) == 1 else None
