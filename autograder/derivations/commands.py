@@ -145,14 +145,33 @@ def practice(
 
 
 def sheet(
-    seed: int = typer.Option(..., help="The seed: the same seed gives the same sheet."),
-    out: Path = typer.Option(..., help="The directory to write into."),
+    out: Path = typer.Option(..., help="The directory to write into (made if missing)."),
+    seed: int | None = typer.Option(
+        None, min=0, help="The seed: the same seed gives the same sheet (default: a random one)."
+    ),
     count: int = typer.Option(6, min=1, max=40, help="How many questions."),
+    versions: int | None = typer.Option(
+        None,
+        min=1,
+        max=26,
+        help="Write an exam in this many versions (exam-<seed>-A.pdf...) and one answer key.",
+    ),
 ) -> None:
-    """Write a printable practice sheet and a separate worked-solutions sheet."""
-    from autograder.derivations.sheet import write
+    """Write a printable practice sheet and its worked solutions (PDF and Markdown), or with
+    --versions an exam in several versions of matched difficulty and one answer key."""
+    import secrets
 
-    written, note = write(seed, out, count)
+    from autograder.derivations.sheet import OutError, write, write_exam
+
+    if seed is None:
+        seed = secrets.randbelow(10**6)
+        typer.echo(f"seed {seed} (run again with --seed {seed} for the same sheet)")
+    try:
+        written = (
+            write(seed, out, count) if versions is None else write_exam(seed, out, versions, count)
+        )
+    except OutError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
     for path in written:
         typer.echo(f"wrote {path}")
-    typer.echo(note)

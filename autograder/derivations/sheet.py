@@ -1,21 +1,36 @@
-"""A printable practice sheet and its worked solutions, from a seed.
+"""A printable practice sheet and its worked solutions, from a seed; versioned exams.
 
-Both are Markdown with LaTeX math ($...$), readable as is and renderable by any Markdown viewer
-with math; a PDF is made too when pandoc and a TeX engine are on the PATH.
+Each sheet is written twice: Markdown with LaTeX math ($...$, readable as is) and a PDF set with
+Typst (typst_sheet.py: no TeX, no pandoc, no network). The PDFs carry the seed on every page, so
+any sheet can be made again.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
-from autograder.derivations.models import compiled
+import numpy as np
+
+from autograder.derivations import typst_sheet as ts
+from autograder.derivations.models import compiled, seed_of
 from autograder.derivations.parse import latex_name, to_latex
-from autograder.derivations.practice import random_variant, scalars, step_text, verify
+from autograder.derivations.practice import (
+    ACTIVATIONS,
+    LOSSES,
+    build,
+    random_variant,
+    scalars,
+    step_text,
+    targets,
+    verify,
+)
 from autograder.derivations.shapes import fmt
 
-TEX_ENGINES = ("tectonic", "xelatex", "lualatex", "pdflatex")
+INTRO = "Derive each gradient in the notes' notation, showing your steps."
+
+
+class OutError(ValueError):
+    """The output directory cannot be written (a one-line reason)."""
 
 
 def _forward_latex(variant) -> list[str]:
@@ -36,6 +51,11 @@ def _forward_latex(variant) -> list[str]:
     return lines
 
 
+def _title(variant) -> str:
+    layers = f"{variant.layers} layer{'s' * (variant.layers > 1)}"
+    return f"{layers}, {variant.activation}, {variant.loss.replace('_', '-')}"
+
+
 def render(seed: int, count: int = 6) -> tuple[str, str]:
     """(practice sheet, worked solutions) as Markdown."""
     sheet = [f"# Backpropagation practice sheet (seed {seed})\n"]
@@ -48,10 +68,7 @@ def render(seed: int, count: int = 6) -> tuple[str, str]:
         variant = random_variant(seed, index)
         verify(variant)  # never print a solution that fails the numerical check
         shapes = ", ".join(f"${latex_name(n)}$ {fmt(s)}" for n, s in variant.model.shapes.items())
-        title = (
-            f"## Question {index + 1}: {variant.layers} layer{'s' * (variant.layers > 1)}, "
-            f"{variant.activation}, {variant.loss.replace('_', '-')}\n"
-        )
+        title = f"## Question {index + 1}: {_title(variant)}\n"
         forward = "$$\n\\begin{aligned}\n" + " \\\\\n".join(_forward_latex(variant))
         forward += "\n\\end{aligned}\n$$\n"
         target = latex_name(variant.target)
@@ -71,29 +88,177 @@ def render(seed: int, count: int = 6) -> tuple[str, str]:
     return "\n".join(sheet), "\n".join(solutions)
 
 
-def write(seed: int, out: Path, count: int = 6) -> tuple[list[Path], str]:
-    """Write practice-<seed>.md and solutions-<seed>.md (and PDFs when possible) into out;
-    returns the files written and a note about the PDF."""
-    out.mkdir(parents=True, exist_ok=True)
-    sheet, solutions = render(seed, count)
-    written = []
-    for name, text in ((f"practice-{seed}.md", sheet), (f"solutions-{seed}.md", solutions)):
-        path = out / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    pandoc = shutil.which("pandoc")
-    engine = next((e for e in TEX_ENGINES if shutil.which(e)), None)
-    if not (pandoc and engine):
-        return written, "no PDF: pandoc and a TeX engine (e.g. xelatex) are not both installed"
-    for path in list(written):
-        pdf = path.with_suffix(".pdf")
-        result = subprocess.run(
-            [pandoc, str(path), "-o", str(pdf), f"--pdf-engine={engine}"],
-            capture_output=True,
-            text=True,
-            timeout=300,
+# ----------------------------------------------------------------------------------------- PDF
+
+
+def item(variant) -> ts.Item:
+    """A practice variant as the PDF writer's Item (forward pass, shapes, steps, answer)."""
+    model = variant.model
+    names = model.names | {step.name for step in variant.steps}
+    forward = []
+    for name, formula in model.forward:
+        left = "cal(L)" if name == "L" else ts.typst_name(name)
+        forward.append(f"{left} &= {ts.to_typst(compiled(formula, model.names), scalars(model))}")
+    steps = [
+        ts.Step(
+            f"{ts.typst_name(step.name)} = "
+            f"{ts.to_typst(compiled(step.formula, frozenset(names)), scalars(model))}",
+            step.why,
         )
-        if result.returncode != 0:
-            return written, f"no PDF: pandoc failed: {result.stderr.strip()[:300]}"
-        written.append(pdf)
-    return written, f"PDFs made with pandoc and {engine}"
+        for step in variant.steps
+    ]
+    return ts.Item(
+        title=_title(variant),
+        forward=forward,
+        shapes=[f"{ts.typst_name(n)} {ts.quoted(fmt(s))}" for n, s in model.shapes.items()],
+        ask=ts.typst_name("d" + variant.target),
+        answer_shape=fmt(variant.question.target_shape),
+        steps=steps,
+        answer=ts.to_typst(compiled(variant.reference, model.names), scalars(model)),
+        answer_text=variant.reference,
+    )
+
+
+def documents(seed: int, count: int = 6) -> tuple[ts.Document, ts.Document]:
+    """(practice sheet, worked solutions) for the PDF writer."""
+    items = []
+    for index in range(count):
+        variant = random_variant(seed, index)
+        verify(variant)
+        items.append(item(variant))
+    label = f"seed {seed}"
+    practice = ts.Document("Backpropagation practice sheet", label, INTRO, [ts.Section("", items)])
+    solutions = ts.Document(
+        "Backpropagation practice: worked solutions",
+        label,
+        "Each step in the notes' notation, then the answer (also in the answer syntax of "
+        "backprop answer).",
+        [ts.Section("", items)],
+        solutions=True,
+    )
+    return practice, solutions
+
+
+# -------------------------------------------------------------------------------------- output
+
+
+def prepare(out: Path) -> None:
+    """Make `out` if missing (its parent must exist: a typo in a path should not make a tree
+    of directories) and check it can be written, or say in one line why not."""
+    if out.exists() and not out.is_dir():
+        raise OutError(f"--out {out}: a file is in the way (it must be a directory)")
+    if not out.exists():
+        if out.parent.exists() and not out.parent.is_dir():
+            raise OutError(f"--out {out}: {out.parent} is a file, not a directory")
+        if not out.parent.is_dir():
+            raise OutError(f"--out {out}: the parent directory {out.parent} does not exist")
+        try:
+            out.mkdir()
+        except OSError as error:
+            raise OutError(f"--out {out}: cannot create it ({error.strerror})") from None
+    probe = out / ".backprop-write-test"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise OutError(f"--out {out}: cannot write there ({error.strerror})") from None
+
+
+def _save(path: Path, data: bytes | str) -> Path:
+    try:
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+    except OSError as error:
+        raise OutError(f"cannot write {path} ({error.strerror})") from None
+    return path
+
+
+def write(seed: int, out: Path, count: int = 6) -> list[Path]:
+    """Write practice-<seed>.md/.pdf and solutions-<seed>.md/.pdf into out; returns the
+    files written. Raises OutError when out cannot be written."""
+    prepare(out)
+    sheet, solutions = render(seed, count)
+    practice_doc, solutions_doc = documents(seed, count)
+    return [
+        _save(out / f"practice-{seed}.md", sheet),
+        _save(out / f"solutions-{seed}.md", solutions),
+        _save(out / f"practice-{seed}.pdf", ts.pdf(practice_doc)),
+        _save(out / f"solutions-{seed}.pdf", ts.pdf(solutions_doc)),
+    ]
+
+
+# --------------------------------------------------------------------------------------- exams
+
+
+def _pool() -> dict[tuple[int, int], list]:
+    """Every distinct practice variant, by difficulty: (layers, number of backward steps)."""
+    pool: dict[tuple[int, int], list] = {}
+    seen = set()
+    for layers in (1, 2):
+        for loss in LOSSES:
+            for activation in ACTIVATIONS:
+                for target in targets(layers):
+                    variant = build(0, activation, loss, layers, target)
+                    key = (variant.model.name, target)  # one layer + cross-entropy: always σ
+                    if key not in seen:
+                        seen.add(key)
+                        pool.setdefault((layers, len(variant.steps)), []).append(variant)
+    return pool
+
+
+def exam(seed: int, versions: int, count: int) -> list[list]:
+    """versions lists of count variants. Question j has the same difficulty in every version
+    (as many layers, as many backward steps); the versions differ in model, activation, loss or
+    target. The kinds of question cycle through the difficulties in an order the seed draws."""
+    rng = np.random.default_rng(seed_of("exam", seed))
+    pool = _pool()
+    # a kind with one variant cannot tell versions apart
+    kinds = sorted(k for k, members in pool.items() if len(members) > 1 or versions == 1)
+    kinds = [kinds[i] for i in rng.permutation(len(kinds))]
+    orders = {kind: rng.permutation(len(pool[kind])) for kind in kinds}
+    out: list[list] = [[] for _ in range(versions)]
+    for slot in range(count):
+        kind = kinds[slot % len(kinds)]
+        rounds = slot // len(kinds)  # the same kind again: move on to other variants
+        members, order = pool[kind], orders[kind]
+        for version in range(versions):
+            variant = members[order[(version + rounds * versions) % len(members)]]
+            verify(variant)
+            out[version].append(variant)
+    return out
+
+
+def version_name(index: int) -> str:
+    return chr(ord("A") + index) if index < 26 else f"V{index + 1}"
+
+
+def write_exam(seed: int, out: Path, versions: int, count: int) -> list[Path]:
+    """exam-<seed>-<A, B...>.pdf, one per version, and answer-key-<seed>.pdf covering all of
+    them (every worked step and answer, version by version)."""
+    prepare(out)
+    chosen = exam(seed, versions, count)
+    written = []
+    sections = []
+    for index, variants in enumerate(chosen):
+        name = version_name(index)
+        items = [item(variant) for variant in variants]
+        sections.append(ts.Section(f"Version {name}", items))
+        document = ts.Document(
+            "Backpropagation exam",
+            f"exam seed {seed} · version {name}",
+            INTRO,
+            [ts.Section("", items)],
+        )
+        written.append(_save(out / f"exam-{seed}-{name}.pdf", ts.pdf(document)))
+    key = ts.Document(
+        "Backpropagation exam: answer key",
+        f"exam seed {seed} · {versions} version{'s' * (versions > 1)}",
+        "Every version's questions with the worked steps and the answer. Question j has the "
+        "same difficulty in every version.",
+        sections,
+        solutions=True,
+    )
+    written.append(_save(out / f"answer-key-{seed}.pdf", ts.pdf(key)))
+    return written
