@@ -112,8 +112,11 @@ def to_typst(node: Node, scalars: set[str] | frozenset[str] = frozenset()) -> st
             return f"-{wrap(n.args[0], 3)}"
         left, right = n.args
         if op == "div":
-            if left.op == "num" and left.value[0] < 0:  # -1/m: the sign before the fraction
+            # -1/m: the sign before the fraction
+            if left.op == "num" and left.value[0] < 0:
                 return f"-frac({_number(-left.value[0])}, {go(right)})"
+            if left.op == "neg":
+                return f"-frac({go(left.args[0])}, {go(right)})"
             return f"frac({go(left)}, {go(right)})"
         if op == "pow":
             return f"{wrap(left, 5)}^({go(right)})"
