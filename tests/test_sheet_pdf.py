@@ -182,7 +182,7 @@ def test_versions_write_one_pdf_each_and_one_answer_key(tmp_path):
         assert found == sorted(found)
 
 
-@pytest.mark.parametrize("versions,count", [(2, 6), (4, 8), (1, 3)])
+@pytest.mark.parametrize("versions,count", [(2, 6), (4, 8), (1, 3), (5, 5)])
 def test_exam_versions_are_matched_in_difficulty_and_differ(versions, count):
     chosen = sheet_module.exam(21, versions, count)
     assert [len(v) for v in chosen] == [count] * versions
@@ -191,6 +191,8 @@ def test_exam_versions_are_matched_in_difficulty_and_differ(versions, count):
         assert len(kinds) == 1, f"question {slot + 1} differs in difficulty: {kinds}"
         ids = [v[slot].id.split("_", 2)[2] for v in chosen]  # model and target, not the seed
         assert len(set(ids)) == versions, f"question {slot + 1} repeats: {ids}"
+        answers = {v[slot].reference for v in chosen}
+        assert len(answers) == versions, f"question {slot + 1}: versions share an answer"
     for variants in chosen:
         assert len({v.id for v in variants}) == count  # no question twice in one version
     # several kinds of question in one exam, not one kind

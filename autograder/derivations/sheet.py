@@ -214,20 +214,38 @@ def exam(seed: int, versions: int, count: int) -> list[list]:
     target. The kinds of question cycle through the difficulties in an order the seed draws."""
     rng = np.random.default_rng(seed_of("exam", seed))
     pool = _pool()
-    # a kind with one variant cannot tell versions apart
-    kinds = sorted(k for k, members in pool.items() if len(members) > 1 or versions == 1)
+    # Kinds with an answer for each version; if too few (many versions), kinds with at least
+    # two answers: a kind whose variants all have the same answer cannot tell versions apart.
+    kinds = sorted(k for k, members in pool.items() if _answers(members) >= versions)
+    if len(kinds) < min(count, 4):
+        kinds = sorted(k for k, members in pool.items() if versions == 1 or _answers(members) > 1)
     kinds = [kinds[i] for i in rng.permutation(len(kinds))]
-    orders = {kind: rng.permutation(len(pool[kind])) for kind in kinds}
+    groups = {kind: _by_answer(pool[kind], rng) for kind in kinds}
     out: list[list] = [[] for _ in range(versions)]
     for slot in range(count):
         kind = kinds[slot % len(kinds)]
-        rounds = slot // len(kinds)  # the same kind again: move on to other variants
-        members, order = pool[kind], orders[kind]
+        rounds = slot // len(kinds)  # the same kind again: move on to other answers
         for version in range(versions):
-            variant = members[order[(version + rounds * versions) % len(members)]]
+            # versions take different answers (while there are enough), rounds the next ones
+            turn = version + rounds * versions
+            group = groups[kind][turn % len(groups[kind])]
+            variant = group[(turn // len(groups[kind])) % len(group)]
             verify(variant)
             out[version].append(variant)
     return out
+
+
+def _answers(variants) -> int:
+    return len({variant.reference for variant in variants})
+
+
+def _by_answer(variants, rng) -> list[list]:
+    """The variants grouped by answer (models that differ only where the gradient does not
+    look have the same one), groups and members in a random order."""
+    groups: dict[str, list] = {}
+    for index in rng.permutation(len(variants)):
+        groups.setdefault(variants[index].reference, []).append(variants[index])
+    return list(groups.values())
 
 
 def version_name(index: int) -> str:
@@ -259,6 +277,7 @@ def write_exam(seed: int, out: Path, versions: int, count: int) -> list[Path]:
         "same difficulty in every version.",
         sections,
         solutions=True,
+        summary=True,
     )
     written.append(_save(out / f"answer-key-{seed}.pdf", ts.pdf(key)))
     return written

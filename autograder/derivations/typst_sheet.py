@@ -168,6 +168,7 @@ class Document:
     sections: list[Section]
     solutions: bool = False  # print the worked steps and the answers
     room: str = "6.5cm"  # the space left to write under each question
+    summary: bool = False  # a table of every section's answers first (an exam's answer key)
 
 
 def pdf(document: Document) -> bytes:
