@@ -214,6 +214,9 @@ def test_typst_names_follow_the_notes():
     assert typst_name("dW1") == "frac(partial cal(L), partial W_1)"
     assert typst_name("dyhat") == "frac(partial cal(L), partial hat(y))"
     assert typst_name("lam") == "lambda"
+    assert typst_name("delta") == "delta"
+    assert typst_name("dropout") == '"dropout"'
+    assert typst_name("x_2") == "x_2"
     # a multi-letter name is text, never a Typst identifier that could run code
     assert typst_name("abc") == '"abc"'
     assert quoted('a"b\\') == '"a\\"b\\\\"'
@@ -294,3 +297,17 @@ def test_a_page_of_each_kind_renders_to_a_png_with_ink(tmp_path, sheets):
         image = mpimg.imread(stem.with_suffix(".png"))
         ink = (image[..., :3].mean(axis=-1) < 0.5).mean()
         assert 0.002 < ink < 0.2, f"{pdf.name}: {ink:.4f} of the page is ink"
+
+
+def test_every_practice_variant_compiles_with_its_answer_in_the_text():
+    """The converter's math for every variant of the pool (all models, losses, activations,
+    targets) is valid Typst, and each answer reaches the PDF."""
+    from autograder.derivations import typst_sheet as ts
+
+    variants = [v for members in sheet_module._pool().values() for v in members]
+    assert len(variants) > 40
+    items = [sheet_module.item(v) for v in variants]
+    document = ts.Document("all", "seed 0", "", [ts.Section("", items)], solutions=True)
+    text = squeeze("".join(p.extract_text() for p in PdfReader_bytes(ts.pdf(document)).pages))
+    for variant in variants:
+        assert squeeze(f"As text: {variant.reference}") in text

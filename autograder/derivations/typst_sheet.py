@@ -50,7 +50,8 @@ def typst_name(name: str) -> str:
     """yhat -> hat(y), ones -> arrow(1), W1 -> W_1, dW1 -> ∂L/∂W_1, lam -> λ."""
     if name == "ones":
         return "arrow(1)"
-    if name.startswith("d") and len(name) > 1 and name not in GREEK and name[1:] not in GREEK:
+    # an upstream gradient, as the notes name them (dZ1, dyhat); not any word starting with d
+    if re.fullmatch(r"d([A-Za-z]\d*|[A-Za-z]hat)", name):
         return f"frac(partial cal(L), partial {typst_name(name[1:])})"
     if name.endswith("hat") and len(name) > 3:
         return f"hat({typst_name(name[:-3])})"
