@@ -5,6 +5,7 @@ The PDFs are read back with pypdf; pages are rendered with pdftoppm where it is 
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -27,6 +28,10 @@ runner = CliRunner()
 
 def pages(path: Path) -> list[str]:
     return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def pdf_from_bytes(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))
 
 
 def squeeze(text: str) -> str:
@@ -249,14 +254,8 @@ def test_every_math_string_compiles(tmp_path):
     item.steps[0].why = hostile
     item.title = hostile
     document = ts.Document(hostile, f"seed 3 {hostile}", hostile, [ts.Section("", [item])], True)
-    text = "".join(page.extract_text() for page in PdfReader_bytes(ts.pdf(document)).pages)
+    text = "".join(page.extract_text() for page in pdf_from_bytes(ts.pdf(document)).pages)
     assert squeeze(hostile) in squeeze(text)
-
-
-def PdfReader_bytes(data: bytes) -> PdfReader:
-    import io
-
-    return PdfReader(io.BytesIO(data))
 
 
 # --------------------------------------------------------------------------- a look at pages
@@ -308,6 +307,6 @@ def test_every_practice_variant_compiles_with_its_answer_in_the_text():
     assert len(variants) > 40
     items = [sheet_module.item(v) for v in variants]
     document = ts.Document("all", "seed 0", "", [ts.Section("", items)], solutions=True)
-    text = squeeze("".join(p.extract_text() for p in PdfReader_bytes(ts.pdf(document)).pages))
+    text = squeeze("".join(p.extract_text() for p in pdf_from_bytes(ts.pdf(document)).pages))
     for variant in variants:
         assert squeeze(f"As text: {variant.reference}") in text
