@@ -187,7 +187,7 @@ def test_versions_write_one_pdf_each_and_one_answer_key(tmp_path):
         assert found == sorted(found)
 
 
-@pytest.mark.parametrize("versions,count", [(2, 6), (4, 8), (1, 3), (5, 5)])
+@pytest.mark.parametrize("versions,count", [(2, 6), (4, 8), (1, 3), (5, 5), (2, 12)])
 def test_exam_versions_are_matched_in_difficulty_and_differ(versions, count):
     chosen = sheet_module.exam(21, versions, count)
     assert [len(v) for v in chosen] == [count] * versions
