@@ -174,6 +174,9 @@ def test_versions_write_one_pdf_each_and_one_answer_key(tmp_path):
     key = pages(tmp_path / "answer-key-9.pdf")
     for page in key:
         assert "exam seed 9" in page
+    # the worked pages say in their header which version they belong to
+    worked = [page for page in key if "Solution:" in page]
+    assert worked and all(re.search(r"· Version [ABC]", p.splitlines()[0]) for p in worked)
     whole = squeeze("\n".join(key))
     for version, variants in zip("ABC", chosen, strict=True):
         assert f"Version{version}" in whole
