@@ -1,4 +1,4 @@
-"""The derivation question bank: reference answers are right (finite differences, SymPy), the
+"""The built-in derivation questions: the derived truth is right (finite differences, SymPy), the
 solved file scores full credit, alternative forms pass, misconceptions are distinct and earn
 their feedback."""
 
@@ -10,23 +10,23 @@ import numpy as np
 import pytest
 
 from autograder.derivations import QUESTIONS, check_answer
-from autograder.derivations.bank import MATRIX_QUESTIONS, SCALAR_QUESTIONS
-from autograder.derivations.check import _prepare, reference_text
+from autograder.derivations.check import _prepare
 from autograder.derivations.evaluate import numeric, precise
 from autograder.derivations.models import (
-    MODELS,
     SIZES,
     compiled,
     finite_difference,
     instance,
     seed_of,
+    truth,
 )
 from autograder.derivations.parse import parse
 from autograder.derivations.shapes import infer, same
+from autograder.derivations.symbolic import reference_text
 from autograder.paths import EXERCISES, SOLUTIONS
 
-MATRIX = [q.id for q in MATRIX_QUESTIONS]
-SCALAR = [q.id for q in SCALAR_QUESTIONS]
+MATRIX = [q.id for q in QUESTIONS.values() if q.kind == "matrix"]
+SCALAR = [q.id for q in QUESTIONS.values() if q.kind == "scalar"]
 SEEDS = range(4)  # extra seeds beyond the ones the checker uses
 
 
@@ -41,19 +41,22 @@ def matrix_values(question, formula, env):
 
 
 @pytest.mark.parametrize("qid", MATRIX)
-def test_matrix_reference_matches_finite_differences(qid):
+def test_derived_truth_matches_finite_differences_and_the_solution(qid):
     question = QUESTIONS[qid]
+    solved = getattr(importlib.import_module("solutions.derivations"), qid)
     for seed in SEEDS:
         for sizes in SIZES:
             env = instance(question.model, seed, sizes)
-            derived = matrix_values(question, question.reference, env)
+            derived = truth(question.model, question.target, env)
             numerical = finite_difference(question.model, seed, sizes, question.target)
             assert rel_error(derived, numerical) < 1e-6, (qid, seed, sizes)
+            assert rel_error(derived, matrix_values(question, solved, env)) < 1e-12
 
 
-@pytest.mark.parametrize("model", MODELS.values(), ids=list(MODELS))
-def test_upstream_gradients_of_the_models_match_finite_differences(model):
-    for name, _ in model.backward:
+@pytest.mark.parametrize("qid", [q for q in MATRIX if QUESTIONS[q].allowed])
+def test_upstream_gradients_given_to_students_match_finite_differences(qid):
+    model = QUESTIONS[qid].model
+    for name in QUESTIONS[qid].allowed:
         env = instance(model, 1, SIZES[1])
         numerical = finite_difference(model, 1, SIZES[1], name[1:])
         assert rel_error(env[name], numerical) < 1e-6, name
@@ -72,7 +75,9 @@ def test_scalar_reference_is_sympys_derivative_and_matches_finite_differences(qi
             down = precise(function, {**point, question.target: point[question.target] - h})
             assert abs((up - down) / (2 * h) - value) < mpmath.mpf(10) ** -15, (qid, point)
     # the reference is derived, not typed: it is SymPy's diff of the function
-    assert "diff" not in question.function and reference_text(qid)
+    names = frozenset(question.variables)
+    assert "diff" not in question.function
+    assert reference_text(question.function, question.target, names)
 
 
 def test_every_question_has_valid_metadata():
@@ -245,7 +250,7 @@ def _all_values(question, formula, seed):
 @pytest.mark.parametrize("qid", list(QUESTIONS))
 def test_misconceptions_differ_from_the_answer_and_each_other_on_every_seed(qid):
     question = QUESTIONS[qid]
-    reference = reference_text(qid)
+    reference = getattr(importlib.import_module("solutions.derivations"), qid)
     formulas = [reference, *(w.formula for w in question.misconceptions)]
     for wrong in question.misconceptions:  # each one is well-formed with the right shape
         shape, _ = infer(parse(wrong.formula, question.names), question.shapes)

@@ -14,9 +14,12 @@ from autograder.derivations.practice import (
     ACTIVATIONS,
     LOSSES,
     build,
+    graded_signatures,
     random_variant,
     session,
+    signature,
     targets,
+    variants,
     verify,
 )
 
@@ -48,7 +51,7 @@ def test_answer_prints_how_it_was_read_and_the_verdict():
 
 
 def test_practice_reads_piped_input_and_the_seed_reproduces_it():
-    variant = random_variant(11, 0)
+    variant = variants(11, 1)[0]
     lines = "\n".join(["(yhat - y) @ X", "hint", variant.reference, "skip", "quit"]) + "\n"
     first = runner.invoke(app, ["practice", "--seed", "11", "--rounds", "3"], input=lines)
     assert first.exit_code == 0, first.output
@@ -119,14 +122,27 @@ def test_practice_variants_cover_the_choices():
     assert {loss for _, _, loss in seen} == set(LOSSES)
 
 
+def test_practice_never_poses_a_graded_question():
+    graded = graded_signatures()
+    coinciding = [
+        v
+        for v in (random_variant(1, i) for i in range(60))
+        if signature(v.model, v.target) in graded
+    ]
+    assert coinciding  # the built-in file grades the notes' models, which practice also draws
+    assert all(signature(v.model, v.target) not in graded for v in variants(1, 40))
+    perceptron = build(1, "relu", "cross_entropy", 2, "W1")
+    assert signature(perceptron.model, "W1") in graded  # the same as perceptron_dW1
+
+
 def test_sheet_writes_a_practice_sheet_and_separate_solutions(tmp_path):
     result = runner.invoke(app, ["sheet", "--seed", "4", "--out", str(tmp_path), "--count", "3"])
     assert result.exit_code == 0, result.output
     sheet = (tmp_path / "practice-4.md").read_text()
     solutions = (tmp_path / "solutions-4.md").read_text()
     assert sheet.count("## Question") == 3 and solutions.count("## Question") == 3
-    for index in range(3):
-        reference = random_variant(4, index).reference
+    for variant in variants(4, 3):
+        reference = variant.reference
         assert reference in solutions and reference not in sheet
     assert "\\odot" in solutions or "\\top" in solutions
     assert "**Answer**" not in sheet

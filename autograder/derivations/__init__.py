@@ -4,11 +4,44 @@ package checks them safely, symbolically and numerically, with feedback.
     from autograder.derivations import QUESTIONS, check_answer
     check_answer("two_layer_sigmoid_dW1", "((w2.T @ (2/m * (yhat - y))) * A * (1 - A)) @ X.T")
 
-Importing this package does not import SymPy (only numpy); SymPy is loaded the first time a
-scalar question is checked.
+The questions come from a TOML question file (questionfile.py): the package's built-in
+questions/builtin.toml, the course file a release installed, or the file given with
+`--questions` (use()). No answer is stored: the truth is derived from each question's forward
+pass or function when it is checked.
+
+Importing this package does not import SymPy (only numpy and tomllib); SymPy is loaded the
+first time a scalar question is checked.
 """
 
-from autograder.derivations.bank import QUESTIONS, Misconception, Question
-from autograder.derivations.check import Verdict, check_answer
+import os
+from pathlib import Path
 
-__all__ = ["QUESTIONS", "Misconception", "Question", "Verdict", "check_answer"]
+from autograder.derivations.check import Verdict, check_answer
+from autograder.derivations.question import Misconception, Question
+from autograder.derivations.questionfile import ENV, QuestionFileError, default_path, load
+
+# The active questions; use() replaces its contents in place, so every module that imported it
+# sees the new questions.
+QUESTIONS: dict[str, Question] = load(default_path())
+
+
+def use(path, *, deep: bool = True) -> dict[str, Question]:
+    """Make the questions of `path` the active ones (for this process and, through the
+    environment, the processes it starts). Raises QuestionFileError for a bad file."""
+    path = Path(path).resolve()
+    questions = load(path, deep=deep)
+    QUESTIONS.clear()
+    QUESTIONS.update(questions)
+    os.environ[ENV] = str(path)
+    return QUESTIONS
+
+
+__all__ = [
+    "QUESTIONS",
+    "Misconception",
+    "Question",
+    "QuestionFileError",
+    "Verdict",
+    "check_answer",
+    "use",
+]

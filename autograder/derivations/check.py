@@ -10,9 +10,10 @@
 
 Equivalence is decided by values, never by simplify()/equals() (slow, and false negatives on
 sigmoid/tanh forms): matrix answers are evaluated with numpy on three random instances of a
-consistent forward pass (sizes distinct and >= 3, continuous labels), and compared by the
-norm-relative error; scalar answers at six random points with 40-digit mpmath numbers, against
-the SymPy-derived reference. Points and instances are seeded from the question id, so the same
+consistent forward pass (sizes distinct and >= 3), and compared by the norm-relative error with
+the gradient derived from the forward pass (autodiff.py); scalar answers at six random points
+with 40-digit mpmath numbers, against SymPy's derivative of the function. No answer is stored.
+Points and instances are seeded from the question id, so the same
 text always gets the same verdict.
 
 read_as: scalar answers are echoed as SymPy prints them, built with evaluate=False so the terms
@@ -34,14 +35,13 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 from fractions import Fraction
-from functools import cache
 
 import numpy as np
 
 from autograder.derivations import evaluate
-from autograder.derivations.bank import QUESTIONS, Question
-from autograder.derivations.models import compiled, instances, seed_of
+from autograder.derivations.models import compiled, instances, seed_of, truth
 from autograder.derivations.parse import ParseError, parse, to_text
+from autograder.derivations.question import Question
 from autograder.derivations.shapes import ShapeError, fmt, infer, resolve, result_hint, same
 
 TIME_LIMIT = 1.0
@@ -85,26 +85,29 @@ def _factors(scalar: bool):
     ]
 
 
-def check_answer(question_id, text) -> Verdict:
-    """Check `text` as the answer to question `question_id`. Never raises."""
+def check_answer(question_id, text, questions: dict | None = None) -> Verdict:
+    """Check `text` as the answer to question `question_id` of `questions` (default: the
+    active question file, autograder.derivations.QUESTIONS). Never raises."""
     qid = question_id if isinstance(question_id, str) else repr(question_id)
     try:
-        return _check_answer(qid, text)
+        return _check_answer(qid, text, questions)
     except Exception as error:  # the last line of defence: a verdict, never a traceback
         return Verdict(
             qid, "", False, 0.0, f"the answer could not be checked ({type(error).__name__})"
         )
 
 
-def _check_answer(qid: str, text) -> Verdict:
-    question = QUESTIONS.get(qid)
+def _check_answer(qid: str, text, questions: dict | None) -> Verdict:
+    if questions is None:
+        from autograder.derivations import QUESTIONS as questions
+    question = questions.get(qid)
     if question is None:
         return Verdict(qid, "", False, 0.0, f"unknown question {qid!r}")
     return check_with(question, text)
 
 
 def check_with(question: Question, text, time_limit: float = TIME_LIMIT) -> Verdict:
-    """Check an answer to a Question object (the bank's, or a practice variant)."""
+    """Check an answer to a Question object (a question file's, or a practice variant)."""
     qid = question.id
     if text is ...:
         return Verdict(qid, "", False, 0.0, NOT_ANSWERED)
@@ -149,14 +152,17 @@ def check_with(question: Question, text, time_limit: float = TIME_LIMIT) -> Verd
 @dataclass
 class _Prepared:
     envs: list  # matrix: instance environments; scalar: points (name -> mpf)
-    reference: list  # values of the reference on each env
+    reference: list  # the derived truth on each env (never a typed formula)
     wrongs: list  # values of each misconception
 
 
 def _prepare(question: Question) -> _Prepared:
+    # the same id may name different questions in different files, and the student release
+    # holds a question without its misconceptions: the cache key covers both
+    key = (question.id, question.key, tuple(w.formula for w in question.misconceptions))
     if question.kind == "scalar":
-        return _prepare_scalar(question.id, question)
-    return _prepare_matrix(question.id, question)
+        return _prepare_scalar(key, question)
+    return _prepare_matrix(key, question)
 
 
 _CACHE: dict = {}
@@ -170,7 +176,9 @@ def _cached(key, build):
         return _CACHE[key]
 
 
-def _prepare_matrix(qid: str, question: Question) -> _Prepared:
+def _prepare_matrix(key: tuple, question: Question) -> _Prepared:
+    qid = question.id
+
     def build():
         envs = instances(question.model, question.model.name + "/" + qid)
         names = question.names
@@ -182,12 +190,17 @@ def _prepare_matrix(qid: str, question: Question) -> _Prepared:
                 return [np.asarray(evaluate.numeric(tree, env), dtype=float) for env in envs]
 
         wrongs = [values(wrong.formula) for wrong in question.misconceptions]
-        return _Prepared(envs, values(question.reference), wrongs)
+        derived = [
+            np.asarray(truth(question.model, question.target, env), dtype=float) for env in envs
+        ]
+        return _Prepared(envs, derived, wrongs)
 
-    return _cached(("matrix", qid), build)
+    return _cached(("matrix", key), build)
 
 
-def _prepare_scalar(qid: str, question: Question) -> _Prepared:
+def _prepare_scalar(key: tuple, question: Question) -> _Prepared:
+    qid = question.id
+
     def build():
         import mpmath
 
@@ -219,7 +232,7 @@ def _prepare_scalar(qid: str, question: Question) -> _Prepared:
         ]
         return _Prepared(envs, ref_values, wrongs)
 
-    return _cached(("scalar", qid), build)
+    return _cached(("scalar", key), build)
 
 
 def _scalar_env(question: Question, point: dict) -> dict:
@@ -360,14 +373,3 @@ def _close_scalar(student, reference) -> bool:
 def _all_close(student: list, reference: list, scalar: bool) -> bool:
     close = _close_scalar if scalar else _close
     return all(close(s, r) for s, r in zip(student, reference, strict=True))
-
-
-@cache
-def reference_text(qid: str) -> str:
-    """The reference formula of a bank question, as text (scalar ones derived by SymPy)."""
-    question = QUESTIONS[qid]
-    if question.kind == "matrix":
-        return question.reference
-    from autograder.derivations.symbolic import reference_text as derived
-
-    return derived(question.function, question.target, frozenset(question.variables))

@@ -1,11 +1,11 @@
-"""The networks of the notes as small forward programs, and random instances of them.
+"""A forward pass as a small program in the answer language, and random instances of it.
 
-A Model is the forward pass written in the answer language itself (`Z = W1 @ X + b1`), run by
-the same interpreter that evaluates answers, so an instance binds every symbol a student may use
-(X, y, the parameters, Z, A, yhat...) to values from one consistent forward pass, and yhat may
-stand for its definition. `backward` lists upstream gradients (dZ1...) that some questions let
-students use, computed from their reference formulas (tests check them against finite
-differences like every reference answer).
+A Model is the forward pass of a question (`Z = W1 @ X + b1`, ..., `L = ...`), run by the same
+interpreter that evaluates answers, so an instance binds every symbol a student may use (the
+inputs, Z, A, yhat...) to values from one consistent forward pass. Inputs are drawn uniformly
+from their domain ([-2, 2] unless the question file says otherwise); `grads` lists upstream
+gradients (dZ1...) that some questions let students use: they are derived by reverse-mode
+differentiation of the forward pass (autodiff.py), never typed.
 """
 
 from __future__ import annotations
@@ -20,26 +20,36 @@ from autograder.derivations.evaluate import numeric
 from autograder.derivations.parse import Node, parse
 
 # Three instances per check, each with distinct sizes >= 3 (so 2/m != 1 and a missing transpose
-# never keeps the shape).
+# never keeps the shape). Other dimension names get the next free sizes.
 SIZES = ({"n": 3, "m": 5, "k": 4}, {"n": 4, "m": 7, "k": 3}, {"n": 6, "m": 4, "k": 5})
+DOMAIN = (-2.0, 2.0)
 
 MSE = "1/m * sum((yhat - y)**2)"
 CROSS_ENTROPY = "-1/m * sum(y * log(yhat) + (1 - y) * log(1 - yhat))"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Model:
     name: str
-    shapes: dict  # every symbol -> shape (dims "n", "m", "k", 1; () for scalars)
-    params: tuple  # drawn from N(0, 1)
+    shapes: dict  # every symbol (inputs and intermediates) -> shape (dims "n", "m", 1; () scalar)
     forward: tuple  # ((name, formula), ...), ending with ("L", loss)
-    backward: tuple = ()  # ((name, formula), ...) upstream gradients, in order
+    grads: tuple = ()  # upstream gradients ("dZ2", ...) derived for the students to use
     description: str = ""
-    extra: dict = field(default_factory=dict)
+    domain: dict = field(default_factory=dict)  # input -> (low, high); default DOMAIN
 
     @property
     def names(self) -> frozenset:
-        return frozenset(self.shapes) | {"m", "ones"}
+        return frozenset(self.shapes) | {"m", "ones"} | frozenset(self.grads)
+
+    @property
+    def inputs(self) -> tuple:
+        assigned = {name for name, _ in self.forward}
+        return tuple(name for name in self.shapes if name not in assigned)
+
+    @property
+    def dimensions(self) -> tuple:
+        found = {d for shape in self.shapes.values() for d in shape if isinstance(d, str)}
+        return tuple(sorted(found - {"m"}))
 
 
 def seed_of(*parts) -> int:
@@ -52,35 +62,55 @@ def dims(shape: tuple, sizes: dict) -> tuple:
     return tuple(sizes[d] if isinstance(d, str) else d for d in shape)
 
 
+def sizes_for(model: Model, base: dict) -> dict:
+    """base (SIZES[i]) extended with distinct sizes >= 3 for the model's other dimensions."""
+    sizes = dict(base)
+    free = (s for s in range(3, 100) if s not in sizes.values())
+    for name in model.dimensions:
+        if name not in sizes:
+            sizes[name] = next(free)
+    return sizes
+
+
 @lru_cache(maxsize=4096)
 def compiled(formula: str, names: frozenset) -> Node:
     return parse(formula, names)
 
 
+@lru_cache(maxsize=1024)
+def program(model: Model) -> tuple:
+    """The forward lines as ((name, tree), ...), products resolved by the shapes."""
+    from autograder.derivations.shapes import infer
+
+    shapes = {**model.shapes, "m": (), "ones": ("m", 1)}
+    return tuple(
+        (name, infer(compiled(formula, model.names), shapes)[1]) for name, formula in model.forward
+    )
+
+
 def instance(model: Model, seed: int, sizes: dict, override: dict | None = None) -> dict:
-    """Bind every symbol of `model` on one random instance: X ~ N(0, 1), labels y ~ U(0.05, 0.95)
-    (continuous, so y**2 != y), parameters ~ N(0, 1), then the forward and backward programs.
-    `override` replaces an input or an intermediate value (for finite differences)."""
+    """Bind every symbol of `model` on one random instance: each input uniform in its domain,
+    then the forward pass and the upstream gradients. `override` replaces an input or an
+    intermediate value (for finite differences)."""
     rng = np.random.default_rng(seed)
+    sizes = sizes_for(model, sizes)
     env = {"m": float(sizes["m"]), "ones": np.ones((sizes["m"], 1))}
-    m = sizes["m"]
-    data = {"X": (sizes["n"], m), "x": (1, m), "y": (1, m)}
-    for name, shape in data.items():
-        if name in model.shapes:
-            env[name] = (
-                rng.uniform(0.05, 0.95, shape) if name == "y" else rng.standard_normal(shape)
-            )
-    for name in model.params:
+    for name in model.inputs:
+        low, high = model.domain.get(name, DOMAIN)
         shape = dims(model.shapes[name], sizes)
-        env[name] = rng.standard_normal(shape) if shape else float(rng.standard_normal())
+        env[name] = rng.uniform(low, high, shape) if shape else float(rng.uniform(low, high))
     override = override or {}
     env.update({k: v for k, v in override.items() if k in env})
+    lines = program(model)
     with np.errstate(all="ignore"):
-        for name, formula in (*model.forward, *model.backward):
-            if name in override:
-                env[name] = override[name]
-            else:
-                env[name] = numeric(compiled(formula, model.names), env)
+        for name, tree in lines:
+            env[name] = override[name] if name in override else numeric(tree, env)
+    if model.grads:
+        from autograder.derivations.autodiff import gradients
+
+        derived = gradients(lines, env)
+        for grad in model.grads:
+            env[grad] = derived[grad[1:]]
     return env
 
 
@@ -89,110 +119,15 @@ def instances(model: Model, key: str) -> list[dict]:
     return [instance(model, seed_of(key, i), sizes) for i, sizes in enumerate(SIZES)]
 
 
-def _model(name, shapes, params, forward, backward=(), description=""):
-    return Model(name, shapes, params, tuple(forward), tuple(backward), description)
+def truth(model: Model, target: str, env: dict):
+    """dL/d(target) on one instance, derived from the forward pass (autodiff.py)."""
+    from autograder.derivations.autodiff import gradients
 
-
-UNIVARIATE = _model(
-    "univariate_regression",
-    {"x": (1, "m"), "y": (1, "m"), "w": (), "b": (), "yhat": (1, "m")},
-    ("w", "b"),
-    [("yhat", "w * x + b"), ("L", MSE)],
-    description="yhat = w x + b,  L = (1/m) ||yhat - y||^2",
-)
-MULTIVARIATE = _model(
-    "multivariate_regression",
-    {"X": ("n", "m"), "y": (1, "m"), "w": (1, "n"), "b": (), "yhat": (1, "m")},
-    ("w", "b"),
-    [("yhat", "w @ X + b"), ("L", MSE)],
-    description="yhat = w X + b,  L = (1/m) ||yhat - y||^2",
-)
-_TWO_LAYER = {
-    "X": ("n", "m"),
-    "y": (1, "m"),
-    "W1": ("k", "n"),
-    "b1": ("k", 1),
-    "w2": (1, "k"),
-    "b2": (),
-    "Z": ("k", "m"),
-    "yhat": (1, "m"),
-}
-TWO_LAYER_LINEAR = _model(
-    "two_layer_linear",
-    _TWO_LAYER,
-    ("W1", "b1", "w2", "b2"),
-    [("Z", "W1 @ X + b1"), ("yhat", "w2 @ Z + b2"), ("L", MSE)],
-    description="Z = W1 X + b1,  yhat = w2 Z + b2,  L = (1/m) ||yhat - y||^2",
-)
-TWO_LAYER_SIGMOID = _model(
-    "two_layer_sigmoid",
-    {**_TWO_LAYER, "A": ("k", "m")},
-    ("W1", "b1", "w2", "b2"),
-    [("Z", "W1 @ X + b1"), ("A", "sigmoid(Z)"), ("yhat", "w2 @ A + b2"), ("L", MSE)],
-    description="Z = W1 X + b1,  A = sigmoid(Z),  yhat = w2 A + b2,  L = (1/m) ||yhat - y||^2",
-)
-LOGISTIC = _model(
-    "logistic_regression",
-    {
-        "X": ("n", "m"),
-        "y": (1, "m"),
-        "w": (1, "n"),
-        "b": (),
-        "Z": (1, "m"),
-        "yhat": (1, "m"),
-        "dZ": (1, "m"),
-    },
-    ("w", "b"),
-    [("Z", "w @ X + b"), ("yhat", "sigmoid(Z)"), ("L", CROSS_ENTROPY)],
-    [("dZ", "1/m * (yhat - y)")],
-    description="Z = w X + b,  yhat = sigmoid(Z),  "
-    "L = -(1/m) sum(y log(yhat) + (1 - y) log(1 - yhat))",
-)
-PERCEPTRON = _model(
-    "two_layer_perceptron",
-    {
-        "X": ("n", "m"),
-        "y": (1, "m"),
-        "W1": ("k", "n"),
-        "b1": ("k", 1),
-        "w2": (1, "k"),
-        "b2": (),
-        "Z1": ("k", "m"),
-        "A1": ("k", "m"),
-        "Z2": (1, "m"),
-        "yhat": (1, "m"),
-        "dZ2": (1, "m"),
-        "dA1": ("k", "m"),
-        "dZ1": ("k", "m"),
-    },
-    ("W1", "b1", "w2", "b2"),
-    [
-        ("Z1", "W1 @ X + b1"),
-        ("A1", "relu(Z1)"),
-        ("Z2", "w2 @ A1 + b2"),
-        ("yhat", "sigmoid(Z2)"),
-        ("L", CROSS_ENTROPY),
-    ],
-    [("dZ2", "1/m * (yhat - y)"), ("dA1", "w2.T @ dZ2"), ("dZ1", "dA1 * step(Z1)")],
-    description="Z1 = W1 X + b1,  A1 = relu(Z1),  Z2 = w2 A1 + b2,  yhat = sigmoid(Z2),  "
-    "L = -(1/m) sum(y log(yhat) + (1 - y) log(1 - yhat))",
-)
-
-MODELS = {
-    model.name: model
-    for model in (
-        UNIVARIATE,
-        MULTIVARIATE,
-        TWO_LAYER_LINEAR,
-        TWO_LAYER_SIGMOID,
-        LOGISTIC,
-        PERCEPTRON,
-    )
-}
+    return gradients(program(model), env)[target]
 
 
 def finite_difference(model: Model, seed: int, sizes: dict, target: str, h: float = 1e-5):
-    """dL/d(target) by central differences, where target is a parameter or an intermediate
+    """dL/d(target) by central differences, where target is an input or an intermediate
     value of the forward pass (perturbed and propagated through the rest of it)."""
     base = instance(model, seed, sizes)
     value = np.array(base[target], dtype=float)

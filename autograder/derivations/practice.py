@@ -3,8 +3,11 @@
 A variant picks a hidden activation (sigmoid, tanh or relu), a loss (MSE or cross-entropy), one
 or two layers and the gradient to derive. The backward pass is built step by step, the notes'
 way (dZ2 = ..., dw2 = dZ2 A1^T, ...); the reference answer is that chain with every step
-substituted in, and it is verified against a finite-difference gradient of the loss before it is
-used. Students answer with the same checker as the question bank (and the same feedback).
+substituted in (the worked solution), verified against a finite-difference gradient of the loss
+before it is shown. Answers are checked like every question: against the gradient derived from
+the forward pass. A variant that coincides with a question the course grades (the same loss as
+a function of the same inputs, the same variable) is skipped: practice never shows the worked
+solution of a graded question.
 """
 
 from __future__ import annotations
@@ -14,11 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from autograder.derivations.bank import Misconception, Question
 from autograder.derivations.models import (
     CROSS_ENTROPY,
     MSE,
-    PERCEPTRON,
     SIZES,
     Model,
     compiled,
@@ -27,6 +28,7 @@ from autograder.derivations.models import (
     seed_of,
 )
 from autograder.derivations.parse import Node, to_latex, to_text
+from autograder.derivations.question import Misconception, Question
 from autograder.derivations.shapes import fmt, infer
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
@@ -51,10 +53,7 @@ class Variant:
     model: Model
     steps: tuple  # the steps needed for the target, in order
     question: Question
-
-    @property
-    def reference(self) -> str:
-        return self.question.reference
+    reference: str  # the worked solution's final formula (shown on reveal, never graded by)
 
 
 def _derivative(activation: str, pre: str, post: str) -> tuple[str, str]:
@@ -85,7 +84,6 @@ def build(seed: int, activation: str, loss: str, layers: int, target: str) -> Va
         shapes = {"X": ("n", "m"), "y": (1, "m"), "w": (1, "n"), "b": (), "Z": (1, "m")}
         shapes["yhat"] = (1, "m")
         forward = (("Z", "w @ X + b"), ("yhat", f"{out}(Z)"), ("L", loss_text))
-        params = ("w", "b")
         if ce:
             first = [
                 Step(
@@ -108,8 +106,18 @@ def build(seed: int, activation: str, loss: str, layers: int, target: str) -> Va
         ]
         activation = out
     else:
-        # the perceptron's symbols, without its upstream gradients
-        shapes = {k: v for k, v in PERCEPTRON.shapes.items() if not k.startswith("d")}
+        shapes = {
+            "X": ("n", "m"),
+            "y": (1, "m"),
+            "W1": ("k", "n"),
+            "b1": ("k", 1),
+            "w2": (1, "k"),
+            "b2": (),
+            "Z1": ("k", "m"),
+            "A1": ("k", "m"),
+            "Z2": (1, "m"),
+            "yhat": (1, "m"),
+        }
         forward = (
             ("Z1", "W1 @ X + b1"),
             ("A1", f"{activation}(Z1)"),
@@ -117,7 +125,6 @@ def build(seed: int, activation: str, loss: str, layers: int, target: str) -> Va
             ("yhat", "sigmoid(Z2)" if ce else "Z2"),
             ("L", loss_text),
         )
-        params = ("W1", "b1", "w2", "b2")
         slope, why = _derivative(activation, "Z1", "A1")
         first = (
             Step(
@@ -140,9 +147,9 @@ def build(seed: int, activation: str, loss: str, layers: int, target: str) -> Va
     model = Model(
         f"practice_{layers}_{activation}_{loss}",
         shapes,
-        params,
         forward,
         description=",  ".join(f"{name} = {formula}" for name, formula in forward),
+        domain={"y": (0.05, 0.95)},  # labels strictly inside (0, 1) for the cross-entropy
     )
     needed = _needed(steps, "d" + target)
     reference = _substitute(needed, model)
@@ -155,9 +162,8 @@ def build(seed: int, activation: str, loss: str, layers: int, target: str) -> Va
         target,
         _misconceptions(needed, model, activation, ce, layers),
         model,
-        reference,
     )
-    return Variant(vid, activation, loss, layers, target, model, tuple(needed), question)
+    return Variant(vid, activation, loss, layers, target, model, tuple(needed), question, reference)
 
 
 def _needed(steps: list[Step], name: str) -> list[Step]:
@@ -255,6 +261,47 @@ def targets(layers: int) -> tuple:
 
 def random_variant(seed: int, index: int) -> Variant:
     """The index-th variant of a session; the same (seed, index) gives the same variant."""
+    return _variant(seed, index)
+
+
+def signature(model: Model, target: str) -> tuple[str, str]:
+    """What a question asks, independent of how its intermediates are named: the loss as a
+    formula of the inputs, and the variable (an intermediate as its formula of the inputs)."""
+    trees: dict[str, Node] = {}
+
+    def replace(node: Node) -> Node:
+        if node.op == "name" and node.value in trees:
+            return trees[node.value]
+        return Node(node.op, tuple(replace(arg) for arg in node.args), node.value)
+
+    for name, formula in model.forward:
+        trees[name] = replace(compiled(formula, model.names))
+    return to_text(trees["L"]), to_text(trees[target]) if target in trees else target
+
+
+def graded_signatures(questions: dict | None = None) -> set:
+    """The signatures of the matrix questions the course grades (the active question file)."""
+    if questions is None:
+        from autograder.derivations import QUESTIONS as questions
+    return {
+        signature(q.model, q.target) for q in questions.values() if q.kind == "matrix" and q.model
+    }
+
+
+def variants(seed: int, count: int, questions: dict | None = None) -> list[Variant]:
+    """The first `count` variants of a seed that do not coincide with a graded question."""
+    graded = graded_signatures(questions)
+    out = []
+    for index in range(count * 50):
+        variant = random_variant(seed, index)
+        if signature(variant.model, variant.target) not in graded:
+            out.append(variant)
+            if len(out) == count:
+                break
+    return out
+
+
+def _variant(seed: int, index: int) -> Variant:
     rng = np.random.default_rng(seed_of("practice", seed, index))
     layers = int(rng.choice([1, 2]))
     activation = str(rng.choice(ACTIVATIONS))
@@ -336,8 +383,7 @@ def session(
     solved = asked = 0
     say(f"Exam practice, seed {seed} (run again with --seed {seed} for the same questions).")
     say(f"Answer in numpy-like text or LaTeX; commands: {COMMANDS}.")
-    for index in range(rounds):
-        variant = random_variant(seed, index)
+    for index, variant in enumerate(variants(seed, rounds)):
         verify(variant)
         asked += 1
         say(f"\nQuestion {index + 1} of {rounds}")

@@ -18,10 +18,12 @@ from autograder.derivations.practice import (
     ACTIVATIONS,
     LOSSES,
     build,
-    random_variant,
+    graded_signatures,
     scalars,
+    signature,
     step_text,
     targets,
+    variants,
     verify,
 )
 from autograder.derivations.shapes import fmt
@@ -64,8 +66,8 @@ def render(seed: int, count: int = 6) -> tuple[str, str]:
         "transpose, $\\vec{1}$ the ones vector. Give the shape of your answer.\n"
     )
     solutions = [f"# Worked solutions (seed {seed})\n"]
-    for index in range(count):
-        variant = random_variant(seed, index)
+    # variants that coincide with a graded question are skipped: no graded answer is printed
+    for index, variant in enumerate(variants(seed, count)):
         verify(variant)  # never print a solution that fails the numerical check
         shapes = ", ".join(f"${latex_name(n)}$ {fmt(s)}" for n, s in variant.model.shapes.items())
         title = f"## Question {index + 1}: {_title(variant)}\n"
@@ -122,8 +124,7 @@ def item(variant) -> ts.Item:
 def documents(seed: int, count: int = 6) -> tuple[ts.Document, ts.Document]:
     """(practice sheet, worked solutions) for the PDF writer."""
     items = []
-    for index in range(count):
-        variant = random_variant(seed, index)
+    for variant in variants(seed, count):  # none that coincides with a graded question
         verify(variant)
         items.append(item(variant))
     label = f"seed {seed}"
@@ -196,13 +197,14 @@ def _pool() -> dict[tuple[int, int], list]:
     """Every distinct practice variant, by difficulty: (layers, number of backward steps)."""
     pool: dict[tuple[int, int], list] = {}
     seen = set()
+    graded = graded_signatures()  # the answer key never works a graded question
     for layers in (1, 2):
         for loss in LOSSES:
             for activation in ACTIVATIONS:
                 for target in targets(layers):
                     variant = build(0, activation, loss, layers, target)
                     key = (variant.model.name, target)  # one layer + cross-entropy: always σ
-                    if key not in seen:
+                    if key not in seen and signature(variant.model, target) not in graded:
                         seen.add(key)
                         pool.setdefault((layers, len(variant.steps)), []).append(variant)
     return pool
