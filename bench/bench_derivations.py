@@ -1,10 +1,13 @@
-"""Time check_answer over the whole question bank with correct, wrong and hostile answers.
+"""Time check_answer over a question file with correct, wrong and hostile answers.
 
-    /work/venv/bin/python bench/bench_derivations.py [--repeats 3]
+    .venv/bin/python bench/bench_derivations.py [--repeats 3] [--questions FILE]
 
 Prints the median and the slowest check per kind of answer, the one-off cost of preparing the
-questions (SymPy's derivatives, reference values), and whether any verdict changed between runs.
+questions (deriving the truth: reverse-mode differentiation of each forward pass on three
+instances, SymPy's derivatives), and whether any verdict changed between runs.
 Targets: median under 20 ms, none over 1 s, no verdict that changes.
+The correct answers of the built-in questions come from solutions/derivations.py (instructor
+side); for another file only its misconceptions, variations of them and hostile text are timed.
 """
 
 from __future__ import annotations
@@ -14,8 +17,7 @@ import importlib
 import statistics
 import time
 
-from autograder.derivations import QUESTIONS, check_answer
-from autograder.derivations.check import reference_text
+from autograder.derivations import QUESTIONS, check_answer, use
 
 HOSTILE = [
     "__import__('os').system('ls')",
@@ -37,9 +39,15 @@ def answers() -> list[tuple[str, str, object]]:
     solved = importlib.import_module("solutions.derivations")
     out = []
     for qid, question in QUESTIONS.items():
-        reference = reference_text(qid)
-        out.append(("correct", qid, getattr(solved, qid)))
+        reference = getattr(solved, qid, None)
+        if not isinstance(reference, str):  # another file: time its misconceptions only
+            for wrong in question.misconceptions:
+                out.append(("wrong", qid, wrong.formula))
+                out.append(("wrong", qid, f"-({wrong.formula})"))
+            out.extend(("hostile", qid, text) for text in HOSTILE)
+            continue
         out.append(("correct", qid, reference))
+        out.append(("correct", qid, f"({reference}) * 2 / 2"))
         out.append(("wrong", qid, f"-({reference})"))
         out.append(("wrong", qid, f"2 * ({reference})"))
         out.append(("wrong", qid, f"({reference}).T" if question.kind == "matrix" else "x"))
@@ -51,7 +59,10 @@ def answers() -> list[tuple[str, str, object]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--questions", help="a question file (default: the built-in one)")
     args = parser.parse_args()
+    if args.questions:
+        use(args.questions)
 
     start = time.perf_counter()
     for qid in QUESTIONS:  # first checks: SymPy import, derivatives, reference values
@@ -72,7 +83,7 @@ def main() -> None:
     changed = sum(any(run[i] != verdicts[0][i] for run in verdicts) for i in range(len(cases)))
 
     print(f"{len(QUESTIONS)} questions, {len(cases)} answers, {args.repeats} runs each")
-    print(f"first check of every question (SymPy import + preparation): {prepare:.2f} s total")
+    print(f"first check of every question (SymPy import + deriving the truth): {prepare:.2f} s")
     print(f"{'answers':<10}{'checks':>8}{'median ms':>12}{'p95 ms':>10}{'max ms':>10}")
     everything = []
     for kind, values in times.items():

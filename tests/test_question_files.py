@@ -1,0 +1,294 @@
+"""Question files: a course's own questions, checked against a truth the package derives.
+
+The right and wrong answers below are verified here independently of the package (numpy forward
+passes written in this file, central differences), then the package must agree with them.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.derivations import check_answer
+from autograder.derivations.questionfile import QuestionFileError, load, parse_data
+
+FILE = Path(__file__).parent / "data" / "course_questions.toml"
+QUESTIONS = load(FILE, deep=True)
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+NUMPY = {
+    "exp": np.exp,
+    "log": np.log,
+    "tanh": np.tanh,
+    "sigmoid": sigmoid,
+    "relu": lambda z: np.maximum(z, 0),
+    "step": lambda z: (z > 0) * 1.0,
+    "sum": lambda a, axis=None: np.sum(a, axis=axis, keepdims=axis is not None),
+}
+
+# ------------------------------------------------------------------ the test's own forward passes
+
+
+def tanh_net(v):
+    v["Z"] = v["Z"] if "Z" in v else v["W1"] @ v["X"] + v["b1"]
+    v["A"] = np.tanh(v["Z"])
+    v["yhat"] = v["w2"] @ v["A"] + v["b2"]
+    v["L"] = np.mean((v["yhat"] - v["y"]) ** 2)
+    return v
+
+
+def ridge(v):
+    v["yhat"] = v["w"] @ v["X"] + v["b"]
+    v["L"] = np.mean((v["yhat"] - v["y"]) ** 2) + v["lam"] * np.sum(v["w"] ** 2)
+    return v
+
+
+def softplus(v):
+    v["Z"] = v["Z"] if "Z" in v else v["w"] @ v["X"] + v["b"]
+    v["yhat"] = np.log(1 + np.exp(v["Z"]))
+    v["L"] = np.mean((v["yhat"] - v["y"]) ** 2)
+    return v
+
+
+def tanh_inputs(rng, n=3, m=5, k=4):
+    return {
+        "X": rng.uniform(-2, 2, (n, m)),
+        "y": rng.uniform(-2, 2, (1, m)),
+        "W1": rng.uniform(-2, 2, (k, n)),
+        "b1": rng.uniform(-2, 2, (k, 1)),
+        "w2": rng.uniform(-2, 2, (1, k)),
+        "b2": float(rng.uniform(-2, 2)),
+    }
+
+
+def linear_inputs(rng, n=4, m=6):
+    return {
+        "X": rng.uniform(-2, 2, (n, m)),
+        "y": rng.uniform(0, 3, (1, m)),
+        "w": rng.uniform(-2, 2, (1, n)),
+        "b": float(rng.uniform(-2, 2)),
+        "lam": float(rng.uniform(0.1, 1)),
+    }
+
+
+MATRIX = {  # question id -> (forward, inputs, variable)
+    "tanh_net_dW1": (tanh_net, tanh_inputs, "W1"),
+    "tanh_net_dZ": (tanh_net, tanh_inputs, "Z"),
+    "tanh_net_db1": (tanh_net, tanh_inputs, "b1"),
+    "ridge_dw": (ridge, linear_inputs, "w"),
+    "softplus_dZ": (softplus, linear_inputs, "Z"),
+}
+SCALAR = {  # question id -> (f, interval)
+    "cube": (lambda x: x**3, (-2, 2)),
+    "exp_2x": (lambda x: np.exp(2 * x), (-2, 2)),
+    "x_exp_x": (lambda x: x * np.exp(x), (-2, 2)),
+    "inverse_square": (lambda x: 1 / (1 + x**2), (-3, 3)),
+    "relu_positive": (lambda x: np.maximum(x, 0), (0.1, 2)),
+}
+DZ_TANH = "(w2.T @ (2/m * (yhat - y))) * (1 - A**2)"
+RIGHT = {
+    "tanh_net_dW1": [
+        f"({DZ_TANH}) @ X.T",
+        "2/m * ((w2.T @ (yhat - y)) * (1 - tanh(Z)**2)) @ X.T",
+        "((w2.T @ (2/m*(yhat - y))) * (1 - A) * (1 + A)) @ X.T",
+        r"\left(\left(w_2^\top \frac{2}{m}(\hat{y} - y)\right) \odot (1 - A^2)\right) X^\top",
+    ],
+    "tanh_net_dZ": [DZ_TANH, "2 * (w2.T @ (yhat - y)) * (1 - A**2) / m"],
+    "tanh_net_db1": ["dZ @ ones", "sum(dZ, axis=1)", f"({DZ_TANH}) @ ones"],
+    "ridge_dw": [
+        "2/m * (yhat - y) @ X.T + 2 * lam * w",
+        "2 * ((w @ X + b - y) @ X.T / m + lam * w)",
+    ],
+    "softplus_dZ": [
+        "2/m * (yhat - y) * sigmoid(Z)",
+        "2/m * (yhat - y) * exp(Z) / (1 + exp(Z))",
+        "2 * (log(1 + exp(Z)) - y) / (1 + exp(-Z)) / m",
+    ],
+    "cube": ["3*x**2", "3 * x * x", r"3 x^{2}"],
+    "exp_2x": ["2*exp(2*x)", "2 * exp(x)**2", r"2e^{2x}"],
+    "x_exp_x": ["(1 + x) * exp(x)", "exp(x) + x*exp(x)"],
+    "inverse_square": ["-2*x / (1 + x**2)**2", "-2 * x * (1 + x**2)**-2"],
+    "relu_positive": ["1", "step(x)", "(x > 0)"],
+}
+WRONG = {
+    "tanh_net_dW1": [
+        "((w2.T @ (2/m*(yhat - y))) * A * (1 - A)) @ X.T",
+        "(w2.T @ (2/m*(yhat - y))) @ X.T",
+        "((w2.T @ (2/m*(yhat - y))) * (1 - Z**2)) @ X.T",
+    ],
+    "tanh_net_dZ": ["w2.T @ (2/m * (yhat - y))", "(w2.T @ (2/m * (yhat - y))) * (1 + A**2)"],
+    "tanh_net_db1": ["dZ @ ones / m", "(w2.T @ (2/m * (yhat - y))) @ ones"],
+    "ridge_dw": ["2/m * (yhat - y) @ X.T", "2/m * (yhat - y) @ X.T + lam * w"],
+    "softplus_dZ": ["2/m * (yhat - y)", "2/m * (yhat - y) / (1 + exp(Z))"],
+    "cube": ["x**2", "3*x**3"],
+    "exp_2x": ["exp(2*x)", "2*x*exp(2*x)"],
+    "x_exp_x": ["exp(x)", "x*exp(x)"],
+    "inverse_square": ["-1/(1 + x**2)**2", "2*x/(1 + x**2)**2"],
+    "relu_positive": ["x", "relu(x)"],
+}
+
+
+def is_latex(text: str) -> bool:
+    return "\\" in text or "{" in text
+
+
+def rel_error(a, b) -> float:
+    a, b = np.ravel(np.asarray(a, float)), np.ravel(np.asarray(b, float))
+    return float(np.linalg.norm(a - b) / max(1e-12, np.linalg.norm(a) + np.linalg.norm(b)))
+
+
+def numerical_gradient(forward, values, name, h=1e-6):
+    """dL/d(name) by central differences; an intermediate is overridden and propagated."""
+    base = np.array(forward(dict(values))[name], dtype=float)
+    grad = np.zeros_like(base)
+    for index in np.ndindex(base.shape):
+        out = []
+        for sign in (1, -1):
+            moved = base.copy()
+            moved[index] += sign * h
+            changed = {**values, name: moved if moved.shape else float(moved)}
+            out.append(forward(changed)["L"])
+        grad[index] = (out[0] - out[1]) / (2 * h)
+    return grad
+
+
+def evaluate_text(text, env):
+    """The test's own reading of a numpy-like answer (trusted test text, never student text)."""
+    text = text.replace("(x > 0)", "step(x)")
+    return eval(text, {"__builtins__": {}}, {**NUMPY, **env})  # noqa: S307
+
+
+@pytest.mark.parametrize("qid", list(MATRIX))
+def test_matrix_answers_are_verified_independently_and_the_package_agrees(qid):
+    forward, inputs, name = MATRIX[qid]
+    rng = np.random.default_rng(7)
+    values = inputs(rng)
+    env = forward(dict(values))
+    env = {**env, "m": float(env["X"].shape[1]), "ones": np.ones((env["X"].shape[1], 1))}
+    truth = numerical_gradient(forward, values, name)
+    if qid == "tanh_net_db1":
+        env["dZ"] = numerical_gradient(forward, values, "Z")
+    for text in RIGHT[qid]:
+        if not is_latex(text):
+            assert rel_error(evaluate_text(text, env), truth) < 1e-6, text
+        verdict = check_answer(qid, text, QUESTIONS)
+        assert verdict.correct and verdict.credit == 1.0, (text, verdict)
+    for text in WRONG[qid]:
+        assert rel_error(evaluate_text(text, env), truth) > 1e-3, text
+        verdict = check_answer(qid, text, QUESTIONS)
+        assert not verdict.correct and verdict.credit < 1.0, (text, verdict)
+
+
+@pytest.mark.parametrize("qid", list(SCALAR))
+def test_scalar_answers_are_verified_independently_and_the_package_agrees(qid):
+    f, (low, high) = SCALAR[qid]
+    points = np.random.default_rng(3).uniform(low, high, 5)
+    h = 1e-6
+    truth = (f(points + h) - f(points - h)) / (2 * h)
+    for text in RIGHT[qid]:
+        if not is_latex(text):
+            value = evaluate_text(text, {"x": points}) * np.ones_like(points)
+            assert rel_error(value, truth) < 1e-6, text
+        verdict = check_answer(qid, text, QUESTIONS)
+        assert verdict.correct and verdict.credit == 1.0, (text, verdict)
+    for text in WRONG[qid]:
+        value = evaluate_text(text, {"x": points}) * np.ones_like(points)
+        assert rel_error(value, truth) > 1e-3, text
+        assert not check_answer(qid, text, QUESTIONS).correct, text
+
+
+def test_misconceptions_get_their_credit_and_feedback_without_an_answer_key():
+    verdict = check_answer("ridge_dw", "2/m * (yhat - y) @ X.T", QUESTIONS)
+    assert verdict.credit == 0.25 and "2 lam w" in verdict.feedback
+    verdict = check_answer("tanh_net_dW1", f"-({DZ_TANH}) @ X.T", QUESTIONS)
+    assert verdict.credit == 0.5 and "sign" in verdict.feedback
+    verdict = check_answer("tanh_net_dW1", f"X @ ({DZ_TANH}).T", QUESTIONS)
+    assert verdict.credit == 0.5 and verdict.feedback.startswith("Transposed")
+    verdict = check_answer("tanh_net_dW1", f"({DZ_TANH}) @ X", QUESTIONS)
+    assert verdict.credit == 0 and "X.T" in verdict.feedback
+    assert check_answer("tanh_net_dW1", "W1", QUESTIONS).feedback.startswith("Not equivalent")
+
+
+def test_questions_have_their_points_prompts_and_shapes():
+    assert QUESTIONS["tanh_net_dW1"].points == 2 and QUESTIONS["cube"].points == 1
+    assert "tanh" in QUESTIONS["tanh_net_dZ"].prompt and "dL/dZ" in QUESTIONS["tanh_net_dZ"].prompt
+    assert QUESTIONS["tanh_net_db1"].symbols["dZ"] == "(k, m): dL/dZ"
+    assert QUESTIONS["ridge_dw"].symbols["lam"] == "scalar"
+    assert QUESTIONS["softplus_dZ"].target_shape == (1, "m")
+
+
+# ------------------------------------------------------------------------------ bad files
+
+GOOD = """
+[[question]]
+id = "q1"
+forward = ["Z = W1 @ X + b1", "L = 1/m * sum(Z**2)"]
+shapes = { X = "(n, m)", W1 = "(k, n)", b1 = "(k, 1)" }
+wrt = "W1"
+"""
+
+BAD = [
+    (GOOD.replace("W1 @ X", "W1 @ Y"), "question q1: forward line 1", "unknown name 'Y'"),
+    (
+        GOOD.replace('X = "(n, m)"', 'X = "(m, n)"'),
+        "question q1: forward line 1",
+        "inconsistent shapes",
+    ),
+    (GOOD.replace("sum(Z**2)", "Z**2"), "question q1: forward line 2", "L must be a scalar"),
+    (GOOD.replace('wrt = "W1"', 'wrt = "V"'), "question q1: wrt", "not an input or an inter"),
+    (GOOD.replace('wrt = "W1"', 'wrt = "L"'), "question q1: wrt", "not an input or an inter"),
+    (GOOD + GOOD, "question q1: id", "duplicate id"),
+    (GOOD.replace('id = "q1"', 'id = "1q"'), "id", "letters, digits"),
+    (GOOD.replace("wrt =", "wrto ="), "question q1: wrto", "unknown field"),
+    (GOOD.replace('"L = 1/m * sum(Z**2)"', '"K = 1/m * sum(Z**2)"'), "forward line 2", "L = ..."),
+    (GOOD.replace("(k, 1)", "(k, 1, 1)"), "shapes.b1", "not a shape"),
+    (GOOD + "domain = { Z = [0, 1] }\n", "question q1: domain.Z", "not an input"),
+    (GOOD + "domain = { X = [1, 0] }\n", "question q1: domain.X", "low < high"),
+    (GOOD + 'given = ["dQ"]\n', "question q1: given", "not d<name>"),
+    (GOOD + "points = -1\n", "question q1: points", "positive"),
+    (
+        GOOD + 'misconceptions = [{ formula = "Z @ ones", feedback = "f" }]\n',
+        "question q1: misconceptions[1].formula",
+        "(k, 1) is not the answer's (k, n)",
+    ),
+    (
+        GOOD + 'misconceptions = [{ formula = "Q", feedback = "f" }]\n',
+        "question q1: misconceptions[1].formula",
+        "unknown name 'Q'",
+    ),
+    ('[[question]]\nid = "s"\nfunction = "x**3"\nwrt = "y"\n', "question s: wrt", "not appear"),
+    ('[[question]]\nid = "s"\nfunction = "x**"\nwrt = "x"\n', "question s: function", "syntax"),
+    ("[[question]\n", "not valid TOML", ""),
+    ("", "no [[question]]", ""),
+]
+
+
+@pytest.mark.parametrize(("text", "where", "message"), BAD)
+def test_bad_files_get_an_error_with_the_question_and_the_field(tmp_path, text, where, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(QuestionFileError) as error:
+        load(path)
+    assert where in str(error.value) and message in str(error.value), str(error.value)
+    assert str(path) in str(error.value)
+
+
+def test_a_misconception_equal_to_the_truth_is_refused(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text(GOOD + 'misconceptions = [{ formula = "2/m * Z @ X.T", feedback = "f" }]\n')
+    load(path)  # a shallow load does not derive anything
+    with pytest.raises(QuestionFileError, match=r"q1: misconceptions\[1\].formula: equals"):
+        load(path, deep=True)
+
+
+def test_the_good_file_of_the_bad_ones_loads_and_is_derived():
+    import tomllib
+
+    questions = parse_data(tomllib.loads(GOOD))
+    assert check_answer("q1", "2/m * Z @ X.T", questions).correct
+    assert check_answer("q1", "2/m * (W1 @ X + b1) @ X.T", questions).correct
+    assert not check_answer("q1", "1/m * Z @ X.T", questions).correct
