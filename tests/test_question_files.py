@@ -35,7 +35,7 @@ NUMPY = {
 
 def tanh_net(v):
     v["Z"] = v["Z"] if "Z" in v else v["W1"] @ v["X"] + v["b1"]
-    v["A"] = np.tanh(v["Z"])
+    v["A"] = v["A"] if "A" in v else np.tanh(v["Z"])
     v["yhat"] = v["w2"] @ v["A"] + v["b2"]
     v["L"] = np.mean((v["yhat"] - v["y"]) ** 2)
     return v
@@ -98,7 +98,11 @@ RIGHT = {
         r"\left(\left(w_2^\top \frac{2}{m}(\hat{y} - y)\right) \odot (1 - A^2)\right) X^\top",
     ],
     "tanh_net_dZ": [DZ_TANH, "2 * (w2.T @ (yhat - y)) * (1 - A**2) / m"],
-    "tanh_net_db1": ["dZ @ ones", "sum(dZ, axis=1)", f"({DZ_TANH}) @ ones"],
+    "tanh_net_db1": [
+        "(dA * (1 - A**2)) @ ones",
+        "sum(dA - dA * A**2, axis=1)",
+        f"({DZ_TANH}) @ ones",
+    ],
     "ridge_dw": [
         "2/m * (yhat - y) @ X.T + 2 * lam * w",
         "2 * ((w @ X + b - y) @ X.T / m + lam * w)",
@@ -121,7 +125,7 @@ WRONG = {
         "((w2.T @ (2/m*(yhat - y))) * (1 - Z**2)) @ X.T",
     ],
     "tanh_net_dZ": ["w2.T @ (2/m * (yhat - y))", "(w2.T @ (2/m * (yhat - y))) * (1 + A**2)"],
-    "tanh_net_db1": ["dZ @ ones / m", "(w2.T @ (2/m * (yhat - y))) @ ones"],
+    "tanh_net_db1": ["dA @ ones", "(dA * A * (1 - A)) @ ones", "(dA * (1 - A**2)) @ ones / m"],
     "ridge_dw": ["2/m * (yhat - y) @ X.T", "2/m * (yhat - y) @ X.T + lam * w"],
     "softplus_dZ": ["2/m * (yhat - y)", "2/m * (yhat - y) / (1 + exp(Z))"],
     "cube": ["x**2", "3*x**3"],
@@ -171,7 +175,7 @@ def test_matrix_answers_are_verified_independently_and_the_package_agrees(qid):
     env = {**env, "m": float(env["X"].shape[1]), "ones": np.ones((env["X"].shape[1], 1))}
     truth = numerical_gradient(forward, values, name)
     if qid == "tanh_net_db1":
-        env["dZ"] = numerical_gradient(forward, values, "Z")
+        env["dA"] = numerical_gradient(forward, values, "A")
     for text in RIGHT[qid]:
         if not is_latex(text):
             assert rel_error(evaluate_text(text, env), truth) < 1e-6, text
@@ -216,7 +220,7 @@ def test_misconceptions_get_their_credit_and_feedback_without_an_answer_key():
 def test_questions_have_their_points_prompts_and_shapes():
     assert QUESTIONS["tanh_net_dW1"].points == 2 and QUESTIONS["cube"].points == 1
     assert "tanh" in QUESTIONS["tanh_net_dZ"].prompt and "dL/dZ" in QUESTIONS["tanh_net_dZ"].prompt
-    assert QUESTIONS["tanh_net_db1"].symbols["dZ"] == "(k, m): dL/dZ"
+    assert QUESTIONS["tanh_net_db1"].symbols["dA"] == "(k, m): dL/dA"
     assert QUESTIONS["ridge_dw"].symbols["lam"] == "scalar"
     assert QUESTIONS["softplus_dZ"].target_shape == (1, "m")
 
@@ -292,3 +296,111 @@ def test_the_good_file_of_the_bad_ones_loads_and_is_derived():
     assert check_answer("q1", "2/m * Z @ X.T", questions).correct
     assert check_answer("q1", "2/m * (W1 @ X + b1) @ X.T", questions).correct
     assert not check_answer("q1", "1/m * Z @ X.T", questions).correct
+
+
+# ------------------------------------------------------------------------------ the release
+
+
+def secrets_of_the_course() -> list[str]:
+    """Every right answer above and every misconception of the file: none may ship. (Answers
+    shorter than 8 characters, such as "1", occur in any text and prove nothing.)"""
+    answers = [text for texts in RIGHT.values() for text in texts]
+    answers += [w.formula for q in QUESTIONS.values() for w in q.misconceptions]
+    answers += [w.feedback for q in QUESTIONS.values() for w in q.misconceptions]
+    # a misconception may repeat the question itself (d/dx exp(2x) = "exp(2*x)"): that ships
+    asked = [q.function for q in QUESTIONS.values()]
+    asked += [f for q in QUESTIONS.values() if q.model for _, f in q.model.forward]
+    return sorted({t for t in answers if len(t) >= 8 and not any(t in a for a in asked)})
+
+
+def leaks(folder: Path, secrets: list[str]) -> list[tuple[str, str]]:
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        text = path.read_bytes().decode("utf-8", errors="ignore")
+        squeezed = text.replace(" ", "")
+        for secret in secrets:
+            if secret in text or secret.replace(" ", "") in squeezed:
+                found.append((str(path.relative_to(folder)), secret))
+    return found
+
+
+def test_a_release_with_the_file_holds_none_of_its_answers(tmp_path):
+    from typer.testing import CliRunner
+
+    from autograder.cli import app
+    from autograder.derivations import using
+
+    out = tmp_path / "release"
+    with using(FILE):  # the command makes the file active; the other tests keep the built-in
+        done = CliRunner().invoke(app, ["release", "--questions", str(FILE), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    secrets = secrets_of_the_course()
+    assert len(secrets) > 20
+    assert leaks(out, secrets) == []
+    # the questions ship (stripped), the package's other question files and the bank do not
+    installed = out / "autograder" / "derivations" / "questions" / "course.toml"
+    assert sorted(p.name for p in installed.parent.iterdir()) == ["course.toml"]
+    assert not (out / "autograder" / "derivations" / "bank.py").exists()
+    shipped = load(installed, deep=True)
+    assert list(shipped) == list(QUESTIONS)
+    assert all(not q.misconceptions for q in shipped.values())
+    stub = (out / "exercises" / "derivations.py").read_text()
+    for qid in QUESTIONS:
+        assert f"\n{qid} = ...  # TODO: your answer" in stub
+        assert f"# {qid} (" in stub
+    assert "# Answer shape: (k, n)" in stub and "lam scalar" in stub
+    # the release's package checks against the same derived truth (without misconceptions)
+    code = (
+        "import json, sys; from autograder.derivations import check_answer; "
+        "print(json.dumps([check_answer(q, t).credit for q, t in json.loads(sys.argv[1])]))"
+    )
+    import json
+    import subprocess
+    import sys
+
+    tries = [("tanh_net_dW1", RIGHT["tanh_net_dW1"][0]), ("ridge_dw", WRONG["ridge_dw"][0])]
+    run = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(tries)],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(out)},
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [1.0, 0.0]  # no misconception credit on the student side
+    # put one answer back by hand: the scan finds it
+    with installed.open("a") as file:
+        file.write(f"# {RIGHT['ridge_dw'][0]}\n")
+    assert (str(installed.relative_to(out)), RIGHT["ridge_dw"][0]) in leaks(out, secrets)
+
+
+def test_a_default_release_ships_the_builtin_questions_without_misconceptions(tmp_path):
+    from autograder.derivations import QUESTIONS as BUILTIN
+    from autograder.grading.release import build_release
+
+    out = build_release(tmp_path / "release")
+    installed = out / "autograder" / "derivations" / "questions" / "course.toml"
+    shipped = load(installed)
+    assert list(shipped) == list(BUILTIN)
+    assert [q.points for q in shipped.values()] == [q.points for q in BUILTIN.values()]
+    # the instructor's misconceptions of the built-in questions reach no file of the package,
+    # except the cross-entropy slip that practice.py generates for its own variants too
+    practice = (out / "autograder" / "derivations" / "practice.py").read_text()
+    formulas = {w.formula for q in BUILTIN.values() for w in q.misconceptions}
+    formulas = sorted(f for f in formulas if len(f) > 12 and f not in practice)
+    assert len(formulas) > 20
+    assert formulas and not leaks(out / "autograder", formulas)
+
+
+def test_the_toml_writer_round_trips_question_files():
+    import tomllib
+
+    from autograder.derivations.questionfile import BUILTIN
+    from autograder.derivations.tomlwrite import dumps, stripped
+
+    for path in (FILE, BUILTIN):
+        data = tomllib.loads(path.read_text())
+        assert tomllib.loads(dumps(data)) == data
+        assert "misconceptions" not in dumps(stripped(data))
+    odd = {"question": [{"id": "q", "prompt": 'quote " back\\slash\nnew ∂ line', "x": [1.5, True]}]}
+    assert tomllib.loads(dumps(odd)) == odd

@@ -2,7 +2,7 @@
 package checks them safely, symbolically and numerically, with feedback.
 
     from autograder.derivations import QUESTIONS, check_answer
-    check_answer("two_layer_sigmoid_dW1", "((w2.T @ (2/m * (yhat - y))) * A * (1 - A)) @ X.T")
+    check_answer("two_layer_sigmoid_dW1", "(w2.T @ (yhat - y)) @ X")   # -> Verdict(...)
 
 The questions come from a TOML question file (questionfile.py): the package's built-in
 questions/builtin.toml, the course file a release installed, or the file given with
@@ -14,6 +14,7 @@ first time a scalar question is checked.
 """
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from autograder.derivations.check import Verdict, check_answer
@@ -36,6 +37,21 @@ def use(path, *, deep: bool = True) -> dict[str, Question]:
     return QUESTIONS
 
 
+@contextmanager
+def using(path):
+    """use(path) for the duration of a with-block, then the questions active before."""
+    before, env = dict(QUESTIONS), os.environ.get(ENV)
+    try:
+        yield use(path)
+    finally:
+        QUESTIONS.clear()
+        QUESTIONS.update(before)
+        if env is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = env
+
+
 __all__ = [
     "QUESTIONS",
     "Misconception",
@@ -44,4 +60,5 @@ __all__ = [
     "Verdict",
     "check_answer",
     "use",
+    "using",
 ]

@@ -11,6 +11,26 @@ from pathlib import Path
 
 import typer
 
+QUESTIONS_HELP = "A question file (TOML) to use instead of the built-in questions."
+
+
+def questions_option():
+    return typer.Option(None, "--questions", help=QUESTIONS_HELP, show_default=False)
+
+
+def activate(path: Path | None) -> None:
+    """Make the question file at `path` the active one, or exit 2 with one line saying why
+    it cannot be used (the question and the field)."""
+    if path is None:
+        return
+    from autograder.derivations import QuestionFileError, use
+
+    try:
+        use(path)
+    except QuestionFileError as error:
+        typer.echo(f"error: {error}")
+        raise typer.Exit(2) from None
+
 
 def register(app: typer.Typer) -> None:
     app.command("questions")(questions)
@@ -23,8 +43,10 @@ def register(app: typer.Typer) -> None:
 
 def questions(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+    questions_file: Path | None = questions_option(),
 ) -> None:
     """List the derivation questions: ids, prompts, symbols with their shapes."""
+    activate(questions_file)
     from autograder.derivations import QUESTIONS
     from autograder.derivations.shapes import fmt
 
@@ -52,12 +74,14 @@ def answer(
     question: str = typer.Argument(..., help="The question id (see `backprop questions`)."),
     expr: str = typer.Argument(
         ...,
-        help='Your formula, e.g. "2/m * (yhat - y) @ X.T" (it may start with -); '
+        help='Your formula, e.g. "(yhat - y) @ X.T / m" (it may start with -); '
         "- reads it from standard input.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the verdict as JSON."),
+    questions_file: Path | None = questions_option(),
 ) -> None:
     """Check one answer: how it was read, the verdict, the credit and the feedback."""
+    activate(questions_file)
     from autograder.derivations import QUESTIONS, Verdict, check_answer
 
     if expr == "-" and question in QUESTIONS:
@@ -127,8 +151,11 @@ def read_formula(stream) -> tuple[str, str]:
 def practice(
     seed: int | None = typer.Option(None, help="Reproduce a session (default: a random seed)."),
     rounds: int = typer.Option(3, min=1, max=50, help="How many questions."),
+    questions_file: Path | None = questions_option(),
 ) -> None:
-    """Exam practice: random network variants; answer, get feedback, retry, or reveal steps."""
+    """Exam practice: random network variants; answer, get feedback, retry, or reveal steps.
+    Variants that coincide with a graded question (of --questions) are skipped."""
+    activate(questions_file)
     import secrets
 
     from autograder.derivations.practice import session
@@ -156,10 +183,14 @@ def sheet(
         max=26,
         help="Write an exam in this many versions (exam-<seed>-A.pdf...) and one answer key.",
     ),
+    questions_file: Path | None = questions_option(),
 ) -> None:
     """Write a printable practice sheet and its worked solutions (PDF and Markdown), or with
-    --versions an exam in several versions of matched difficulty and one answer key."""
+    --versions an exam in several versions of matched difficulty and one answer key. Variants
+    that coincide with a graded question (of --questions) are skipped."""
     import secrets
+
+    activate(questions_file)
 
     from autograder.derivations.sheet import OutError, write, write_exam
 

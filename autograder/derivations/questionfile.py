@@ -78,6 +78,17 @@ def default_path() -> Path:
     return COURSE if COURSE.is_file() else BUILTIN
 
 
+def install_active(package: Path) -> None:
+    """Copy the active question file ($BACKPROP_QUESTIONS, set by --questions) into a copy of
+    the package as its course file, whole (for instructor-side copies such as the Gradescope
+    autograder; the student release writes a stripped one instead)."""
+    source = os.environ.get(ENV)
+    if source:
+        target = package / COURSE.relative_to(HERE.parent.parent)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(Path(source).read_bytes())
+
+
 def load(path: Path | str, *, deep: bool = False) -> dict[str, Question]:
     """The questions of a file, by id, in file order. deep=True also checks that no
     misconception equals the derived truth (which needs the derivations: slower)."""

@@ -261,9 +261,9 @@ def write_exam(seed: int, out: Path, versions: int, count: int) -> list[Path]:
     chosen = exam(seed, versions, count)
     written = []
     sections = []
-    for index, variants in enumerate(chosen):
+    for index, picked in enumerate(chosen):
         name = version_name(index)
-        items = [item(variant) for variant in variants]
+        items = [item(variant) for variant in picked]
         sections.append(ts.Section(f"Version {name}", items))
         document = ts.Document(
             "Backpropagation exam",

@@ -9,12 +9,15 @@ from pathlib import Path
 import typer
 
 from autograder import paths
+from autograder.derivations.commands import activate, questions_option
 
 
 def check(
     path: Path = typer.Argument(paths.EXERCISES, help="Your exercise files (a folder or .zip)."),
+    questions_file: Path | None = questions_option(),
 ) -> None:
     """Run the public tests on your exercise files and show what to fix."""
+    activate(questions_file)
     from autograder.grading.check import check_path, render
 
     if not path.exists():
@@ -31,8 +34,10 @@ def grade(
     ),
     out: Path = typer.Option(..., "--out", help="Where grades.csv and the JSON files go."),
     jobs: int = typer.Option(0, help="Submissions graded at once (default: twice the cores)."),
+    questions_file: Path | None = questions_option(),
 ) -> None:
     """Grade a folder of submissions: grades.csv and Gradescope results per submission."""
+    activate(questions_file)
     from rich.progress import Progress
 
     from autograder.grading.batch import grade_all, list_submissions, write_results
@@ -62,8 +67,11 @@ def grade(
 
 def gradescope(
     out: Path = typer.Option(Path("autograder.zip"), "--out", help="The zip to upload."),
+    questions_file: Path | None = questions_option(),
 ) -> None:
-    """Build the Gradescope autograder zip with `otter generate` (hidden tests included)."""
+    """Build the Gradescope autograder zip with `otter generate` (hidden tests included, and
+    the question file with its misconceptions)."""
+    activate(questions_file)
     from autograder.grading.cases.assignment import build_questions
     from autograder.grading.gradescope.export import build_gradescope_zip
 
@@ -98,9 +106,15 @@ def register(app: typer.Typer) -> None:
 
 def release(
     out: Path = typer.Option(..., "--out", help="The folder to write the student release to."),
+    questions_file: Path | None = questions_option(),
 ) -> None:
-    """Write the student release: exercises, notebooks, public tests, the check command."""
+    """Write the student release: exercises, notebooks, public tests, the check command, and
+    the question file without its misconceptions."""
     from autograder.grading.release import build_release
 
-    build_release(out)
-    typer.echo(f"wrote the student release to {out} (no solutions, no hidden tests)")
+    activate(questions_file)
+    build_release(out, questions_file)
+    typer.echo(
+        f"wrote the student release to {out} (no solutions, no hidden tests, "
+        "question file without misconceptions)"
+    )

@@ -70,6 +70,9 @@ def write_test_files(questions: list[Question], folder: Path, include_hidden: bo
 def _copy_package(target: Path, with_solutions: bool) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(paths.ROOT / "autograder", target / "autograder", ignore=ignore)
+    from autograder.derivations.questionfile import install_active
+
+    install_active(target / "autograder")  # a --questions file becomes the zip's questions
     if with_solutions:
         shutil.copytree(paths.SOLUTIONS, target / "solutions", ignore=ignore)
 
