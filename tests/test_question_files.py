@@ -215,6 +215,10 @@ def test_misconceptions_get_their_credit_and_feedback_without_an_answer_key():
     verdict = check_answer("tanh_net_dW1", f"({DZ_TANH}) @ X", QUESTIONS)
     assert verdict.credit == 0 and "X.T" in verdict.feedback
     assert check_answer("tanh_net_dW1", "W1", QUESTIONS).feedback.startswith("Not equivalent")
+    close = check_answer("ridge_dw", "2/m * (yhat - y) @ X.T + 2 * lam * w + w / 100", QUESTIONS)
+    assert close.credit == 0 and "a term missing or extra?" in close.feedback
+    far = check_answer("cube", "x", QUESTIONS)
+    assert "× the answer's" in far.feedback and "term missing" not in far.feedback
 
 
 def test_questions_have_their_points_prompts_and_shapes():
@@ -404,3 +408,85 @@ def test_the_toml_writer_round_trips_question_files():
         assert "misconceptions" not in dumps(stripped(data))
     odd = {"question": [{"id": "q", "prompt": 'quote " back\\slash\nnew ∂ line', "x": [1.5, True]}]}
     assert tomllib.loads(dumps(odd)) == odd
+
+
+# ------------------------------------------------------------------------------ the commands
+
+
+@pytest.fixture
+def cli():
+    """A CLI runner; the questions active before are restored afterwards (--questions makes a
+    file active for the rest of the process, as a command should)."""
+    from typer.testing import CliRunner
+
+    from autograder.derivations import using
+    from autograder.derivations.questionfile import BUILTIN
+
+    with using(BUILTIN):
+        yield CliRunner()
+
+
+def test_answer_and_questions_take_a_question_file(cli):
+    from autograder.cli import app
+
+    text = RIGHT["tanh_net_dW1"][1]
+    done = cli.invoke(app, ["answer", "--questions", str(FILE), "--json", "tanh_net_dW1", text])
+    assert done.exit_code == 0, done.output
+    import json
+
+    assert json.loads(done.output) == check_answer("tanh_net_dW1", text, QUESTIONS).to_dict()
+    done = cli.invoke(app, ["questions", "--questions", str(FILE), "--json"])
+    rows = json.loads(done.output)
+    assert [row["id"] for row in rows] == list(QUESTIONS)
+    assert rows[0]["answer_shape"] == "(k, n)" and rows[0]["points"] == 2
+
+
+BAD_FILE = '[[question]]\nid = "a"\nfunction = "x**2"\nwrt = "y"\n'
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [
+        ["questions"],
+        ["answer", "a", "x"],
+        ["practice", "--seed", "1"],
+        ["sheet", "--seed", "1", "--out", "{tmp}/sheet"],
+        ["check", "{tmp}"],
+        ["grade", "{tmp}", "--out", "{tmp}/grades"],
+        ["gradescope", "--out", "{tmp}/autograder.zip"],
+        ["release", "--out", "{tmp}/release"],
+    ],
+    ids=lambda verb: verb[0],
+)
+def test_every_verb_refuses_a_bad_question_file_with_one_line(cli, tmp_path, verb):
+    from autograder.cli import app
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(BAD_FILE)
+    args = [a.replace("{tmp}", str(tmp_path)) for a in verb] + ["--questions", str(bad)]
+    done = cli.invoke(app, args, input="")
+    assert done.exit_code == 2, done.output
+    assert done.output.strip().splitlines() == [
+        f"error: {bad}: question a: wrt: 'y' does not appear in the function"
+    ]
+    assert not (tmp_path / "release").exists() and not (tmp_path / "sheet").exists()
+
+
+def test_practice_skips_variants_that_coincide_with_the_files_questions():
+    from autograder.derivations.practice import build, graded_signatures, signature, variants
+
+    graded = graded_signatures(QUESTIONS)
+    same = build(1, "tanh", "mse", 2, "W1")  # Z1/A1/Z2 names, the same network as tanh_net
+    assert signature(same.model, "W1") in graded
+    assert signature(build(1, "tanh", "mse", 2, "w2").model, "w2") not in graded
+    assert all(signature(v.model, v.target) not in graded for v in variants(5, 30, QUESTIONS))
+
+
+def test_gradescope_copies_take_the_whole_active_file(tmp_path):
+    from autograder.derivations import using
+    from autograder.derivations.questionfile import install_active
+
+    with using(FILE):
+        install_active(tmp_path / "autograder")
+    copied = tmp_path / "autograder" / "derivations" / "questions" / "course.toml"
+    assert copied.read_text() == FILE.read_text()  # misconceptions included: instructor side

@@ -318,8 +318,28 @@ def _check(question: Question, prepared: _Prepared, text: str, deadline: float) 
         False,
         0.0,
         f"Not equivalent: your formula has the right shape but its values differ from "
-        f"dL/d{question.target} on random instances.",
+        f"dL/d{question.target} on random instances{_size_hint(student, prepared.reference)}.",
     )
+
+
+def _size_hint(student: list, reference: list) -> str:
+    """How the student's values compare with the truth, without saying what the truth is:
+    the ratio of their sizes, and whether the difference is small (a term missing or extra)."""
+    try:
+        s = np.concatenate([np.ravel(np.asarray(v, dtype=float)) for v in student])
+        t = np.concatenate([np.ravel(np.asarray(v, dtype=float)) for v in reference])
+    except (TypeError, ValueError):
+        return ""
+    size, truth = float(np.linalg.norm(s)), float(np.linalg.norm(t))
+    if not (np.all(np.isfinite(s)) and truth > 0 and size > 0):
+        return ""
+    off = float(np.linalg.norm(s - t)) / truth
+    hint = f" (the size of your values is {size / truth:.2g} × the answer's"
+    if off < 0.5:
+        hint += (
+            f", and they differ from it by {100 * off:.0f}% of its size: a term missing or extra?"
+        )
+    return hint + ")"
 
 
 def _render(tree, scalar: bool) -> str:
