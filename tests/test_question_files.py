@@ -490,3 +490,26 @@ def test_gradescope_copies_take_the_whole_active_file(tmp_path):
         install_active(tmp_path / "autograder")
     copied = tmp_path / "autograder" / "derivations" / "questions" / "course.toml"
     assert copied.read_text() == FILE.read_text()  # misconceptions included: instructor side
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (GOOD.replace("sum(Z**2)", "sum(log(Z))"), "q1: domain: L or its derivative is not finite"),
+        (GOOD.replace("sum(Z**2)", "sum(X**2)"), "q1: wrt: L does not depend on W1"),
+        ('[[question]]\nid = "s"\nfunction = "log(x)"\nwrt = "x"\n', "s: domain: L or its deriv"),
+    ],
+)
+def test_what_only_the_derivation_shows_is_refused_too(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(QuestionFileError, match=message):
+        load(path, deep=True)
+
+
+def test_the_builtin_file_passes_the_deep_checks_too():
+    from autograder.derivations import QUESTIONS as ACTIVE
+    from autograder.derivations.questionfile import BUILTIN
+
+    builtin = load(BUILTIN, deep=True)
+    assert len(builtin) == 35 and list(builtin) == list(ACTIVE)

@@ -420,16 +420,45 @@ def _misconceptions(entry: dict, question: Question, label: str) -> tuple:
 
 
 def check_misconceptions(questions: dict, where: str) -> None:
-    """No misconception may equal the derived truth (it would take credit from right answers)."""
-    from autograder.derivations.check import check_with
+    """What only the derivation shows: the truth must be finite on the sampled inputs (a log
+    of a negative number needs a domain), L must depend on wrt, and no misconception may
+    equal the derived truth (it would take credit from right answers)."""
+    import mpmath
+    import numpy as np
+
+    from autograder.derivations import evaluate
+    from autograder.derivations.check import _prepare, check_with
 
     for question in questions.values():
+        label = f"{where}: question {question.id}"
         bare = strip(question)
+        prepared = _prepare(bare)
+        values = prepared.reference
+        if question.kind == "matrix":
+            finite = all(np.all(np.isfinite(np.asarray(v, dtype=float))) for v in values)
+            finite = finite and all(np.isfinite(env["L"]) for env in prepared.envs)
+            zero = finite and all(not np.any(np.asarray(v, dtype=float)) for v in values)
+        else:
+            function = parse(question.function, frozenset(question.variables), scalar=True)
+            finite = all(mpmath.isfinite(v) for v in values)
+            finite = finite and all(
+                mpmath.isfinite(evaluate.precise(function, env)) for env in prepared.envs
+            )
+            zero = finite and all(v == 0 for v in values)
+        if not finite:
+            raise _fail(
+                label,
+                "domain",
+                "L or its derivative is not finite on the sampled inputs (a log of a negative "
+                "number, a division by zero?): give the inputs a domain",
+            )
+        if zero:
+            raise _fail(label, "wrt", f"L does not depend on {question.target} (the answer is 0)")
         for number, wrong in enumerate(question.misconceptions, 1):
             verdict = check_with(bare, wrong.formula, time_limit=10.0)
             if verdict.correct:
                 raise _fail(
-                    f"{where}: question {question.id}",
+                    label,
                     f"misconceptions[{number}].formula",
                     "equals the right answer (the derived gradient)",
                 )
