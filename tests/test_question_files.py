@@ -513,3 +513,33 @@ def test_the_builtin_file_passes_the_deep_checks_too():
 
     builtin = load(BUILTIN, deep=True)
     assert len(builtin) == 35 and list(builtin) == list(ACTIVE)
+
+
+EVERY_OPERATION = """
+[[question]]
+id = "ops"
+forward = [
+    "Z = W1 @ X + b1",
+    "A = exp(-Z**2 / 2) / (1 + relu(Z)) - tanh(Z) * sigmoid(c * Z)",
+    "S = sum(A, axis=0) * c + sum(A.T, axis=1).T - (u @ ones) * (c + 1)",
+    "L = sum(log(1 + S**2)) / m + c**2",
+]
+shapes = { X = "(n, m)", W1 = "(k, n)", b1 = "(k, 1)", c = "scalar", u = "(1, m)" }
+domain = { c = [0.5, 1.5] }
+wrt = "W1"
+"""
+
+
+@pytest.mark.parametrize("name", ["W1", "b1", "c", "u", "Z", "A", "S"])
+def test_the_derivation_handles_every_operation(name):
+    import tomllib
+
+    from autograder.derivations.models import SIZES, finite_difference, instance, truth
+
+    question = parse_data(tomllib.loads(EVERY_OPERATION))["ops"]
+    for seed, sizes in enumerate(SIZES):
+        env = instance(question.model, seed, sizes)
+        derived = truth(question.model, name, env)
+        numerical = finite_difference(question.model, seed, sizes, name)
+        assert np.shape(derived) == np.shape(numerical)
+        assert rel_error(derived, numerical) < 1e-6, (name, seed)
