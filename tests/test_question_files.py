@@ -543,3 +543,45 @@ def test_the_derivation_handles_every_operation(name):
         numerical = finite_difference(question.model, seed, sizes, name)
         assert np.shape(derived) == np.shape(numerical)
         assert rel_error(derived, numerical) < 1e-6, (name, seed)
+
+
+M = '[[question]]\nid = "q"\nwrt = "x"\nforward = ["L = sum(x)"]\n'
+X = 'shapes = { x = "(1, m)" }\n'
+
+ODD = [
+    '[[question]]\nid = "q"\nmodel = ["a"]\nwrt = "x"\n',
+    'model = 3\n[[question]]\nid = "q"\nmodel = "a"\nwrt = "x"\n',
+    '[model]\na = 3\n[[question]]\nid = "q"\nmodel = "a"\nwrt = "x"\n',
+    "question = 3\n",
+    "question = [3]\n",
+    "[[question]]\nid = 3\n",
+    '[[question]]\nid = "q"\nwrt = 3\nfunction = "x"\n',
+    '[[question]]\nid = "q"\nwrt = "x"\nfunction = 3\n',
+    '[[question]]\nid = "q"\nwrt = "x"\nfunction = "x"\ndomain = 3\n',
+    '[[question]]\nid = "q"\nwrt = "x"\nfunction = "x"\ndomain = { x = ["a", 1] }\n',
+    '[[question]]\nid = "q"\nwrt = "x"\nfunction = "x"\ndefinitions = { m = "x" }\n',
+    '[[question]]\nid = "q"\nwrt = "x"\nfunction = "x"\nmisconceptions = [3]\n',
+    '[[question]]\nid = "q"\nwrt = "x"\nfunction = "x"\nmisconceptions = [{ formula = 1 }]\n',
+    '[[question]]\nid = "q"\nwrt = "x"\nfunction = "x"\nprompt = 3\n',
+    '[[question]]\nid = "q"\nwrt = "x"\nforward = "L = x"\n',
+    '[[question]]\nid = "q"\nwrt = "x"\nforward = ["L = sum(x)"]\nshapes = 3\n',
+    '[[question]]\nid = "q"\nwrt = "x"\nforward = ["L = sum(x)"]\nshapes = { x = 3 }\n',
+    '[[question]]\nid = "q"\nwrt = "x"\nforward = ["L = sum(x)"]\nshapes = { x = "(1, n)" }\n',
+    '[[question]]\nid = "q"\nwrt = "x"\nforward = ["L == sum(x)"]\nshapes = { x = "(1, m)" }\n',
+    '[[question]]\nid = "q"\nwrt = "x"\n'
+    'forward = ["x = x", "L = sum(x)"]\nshapes = { x = "(1, m)" }\n',
+    '[[question]]\nid = "q"\nwrt = "x"\n'
+    'forward = ["m = 2", "L = sum(x)"]\nshapes = { x = "(1, m)" }\n',
+    M + X + 'given = "dx"\n',
+    M + X + 'given = ["dx"]\n',
+    M + X + "points = true\n",
+    M + X + "description = 1\n",
+]
+
+
+@pytest.mark.parametrize("text", ODD)
+def test_odd_files_get_an_error_never_a_traceback(tmp_path, text):
+    path = tmp_path / "odd.toml"
+    path.write_text(text)
+    with pytest.raises(QuestionFileError):
+        load(path, deep=True)

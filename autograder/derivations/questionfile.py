@@ -156,8 +156,10 @@ def _question(entry: dict, models: dict, built: dict, label: str) -> Question:
     prompt = entry.get("prompt", "")
     if not isinstance(prompt, str):
         raise _fail(label, "prompt", "a string")
+    model = entry.get("model")
+    shared = models.get(model) if isinstance(model, str) else None
     key = hashlib.sha256(
-        json.dumps([entry, models.get(entry.get("model"))], sort_keys=True, default=str).encode()
+        json.dumps([entry, shared], sort_keys=True, default=str).encode()
     ).hexdigest()[:16]
     if "function" in entry:
         for name in ("forward", "shapes", "model", "given"):
@@ -198,6 +200,8 @@ def _model_fields(entry: dict, models: dict, label: str) -> tuple[str, dict]:
     if not isinstance(name, str) or name not in models:
         known = ", ".join(sorted(models)) or "none"
         raise _fail(label, "model", f"no [model.{name}] in the file (known: {known})")
+    if not isinstance(models[name], dict):
+        raise _fail(label, "model", f"[model.{name}] must be a table")
     fields = dict(models[name])
     unknown = set(fields) - MODEL_FIELDS
     if unknown:
