@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from autograder.cli import app
 from autograder.derivations import QUESTIONS
 from autograder.derivations.check import check_with
-from autograder.derivations.models import instances
+from autograder.derivations.models import SIZES, finite_difference, instance, instances
 from autograder.derivations.practice import (
     ACTIVATIONS,
     LOSSES,
@@ -90,7 +90,13 @@ def test_every_practice_variant_is_verified_and_its_misconceptions_are_distinct(
 ):
     for target in targets(layers):
         variant = build(3, activation, loss, layers, target)
-        assert verify(variant) < 1e-6
+        assert verify(variant) < 1e-9
+        # and, independently of the package's derivation, against central differences
+        env = instance(variant.model, 5, SIZES[1])
+        numerical = finite_difference(variant.model, 5, SIZES[1], target)
+        solved = check_values(variant.question, variant.reference, env)
+        error = np.linalg.norm(np.ravel(solved) - np.ravel(numerical))
+        assert error <= 1e-6 * (np.linalg.norm(numerical) + 1e-3), (variant.id, error)
         question = variant.question
         assert check_with(question, variant.reference).correct
         envs = instances(question.model, "distinct-test")

@@ -17,13 +17,15 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+from autograder.derivations import active
 from autograder.derivations.check import Verdict, check_answer
 from autograder.derivations.question import Misconception, Question
 from autograder.derivations.questionfile import ENV, QuestionFileError, default_path, load
 
-# The active questions; use() replaces its contents in place, so every module that imported it
-# sees the new questions.
-QUESTIONS: dict[str, Question] = load(default_path())
+# The active questions (active.py); use() replaces its contents in place, so every module that
+# imported it sees the new questions.
+QUESTIONS: dict[str, Question] = active.QUESTIONS
+QUESTIONS.update(load(default_path()))
 
 
 def use(path, *, deep: bool = True) -> dict[str, Question]:

@@ -99,7 +99,7 @@ def check_answer(question_id, text, questions: dict | None = None) -> Verdict:
 
 def _check_answer(qid: str, text, questions: dict | None) -> Verdict:
     if questions is None:
-        from autograder.derivations import QUESTIONS as questions
+        from autograder.derivations.active import QUESTIONS as questions
     question = questions.get(qid)
     if question is None:
         return Verdict(qid, "", False, 0.0, f"unknown question {qid!r}")
