@@ -585,3 +585,37 @@ def test_odd_files_get_an_error_never_a_traceback(tmp_path, text):
     path.write_text(text)
     with pytest.raises(QuestionFileError):
         load(path, deep=True)
+
+
+def test_grading_gives_each_misconception_its_credit(cli, tmp_path):
+    """A misconception of credit 0.25 earns a quarter of the points at grading (one case per
+    credit a verdict can earn), a factor off half, a right answer all."""
+    import csv
+
+    from autograder.cli import app
+    from autograder.derivations.stub import render
+    from autograder.paths import EXERCISES
+
+    student = tmp_path / "submissions" / "ann"
+    student.mkdir(parents=True)
+    for path in EXERCISES.glob("*.py"):
+        (student / path.name).write_text(path.read_text())
+    answers = {
+        "ridge_dw": WRONG["ridge_dw"][0],  # the misconception of credit 0.25
+        "tanh_net_dW1": f"2 * ({DZ_TANH}) @ X.T",  # a factor 2: half
+        "cube": RIGHT["cube"][0],
+    }
+    stub = render(QUESTIONS)
+    for qid, text in answers.items():
+        stub = stub.replace(f"\n{qid} = ...", f"\n{qid} = {text!r}")
+    (student / "derivations.py").write_text(stub)
+    out = tmp_path / "grades"
+    done = cli.invoke(
+        app, ["grade", str(tmp_path / "submissions"), "--out", str(out), "--questions", str(FILE)]
+    )
+    assert done.exit_code == 0, done.output
+    row = next(csv.DictReader((out / "grades.csv").open()))
+    assert float(row["derivations.ridge_dw"]) == 0.25
+    assert float(row["derivations.tanh_net_dW1"]) == 1.0  # of 2 points
+    assert float(row["derivations.cube"]) == 1.0
+    assert float(row["derivations.exp_2x"]) == 0.0  # not answered

@@ -98,7 +98,12 @@ def _build_release(out: Path, questions: Path | None) -> Path:
 
         stub = render(load(installed))
         (out / "exercises" / "derivations.py").write_text(stub, encoding="utf-8")
-    write_test_files(build_questions(include_hidden=False), out / "tests", include_hidden=False)
+    # the public test files must match the questions the release checks: the stripped ones
+    from autograder.derivations import using
+
+    with using(installed):
+        questions_public = build_questions(include_hidden=False)
+    write_test_files(questions_public, out / "tests", include_hidden=False)
     dependencies = (
         '["numpy>=2.0,<3", "sympy==1.14.0", "typer>=0.12", "rich>=13", "matplotlib>=3.8"]'
     )

@@ -2,8 +2,11 @@
 
 The student's answers file is read in the sandbox (only the strings come back); each answer is
 checked by autograder.derivations.check_answer in the grader. Its credit (1 for right, partial
-for right up to a listed misconception or factor) maps onto two pass/fail cases, so that otter
-(which scores cases, not fractions) gives the same points.
+for right up to a listed misconception or factor) maps onto pass/fail cases, so that otter
+(which scores cases, not fractions) gives the same points: one case per credit a verdict can
+earn (0.5 for a factor or a transposed answer, each misconception's credit, 1), passed when the
+credit reaches it, worth the step from the credit below. With the usual credits that is two
+cases of half the points; a misconception of credit 0.25 adds a case of a quarter.
 """
 
 from __future__ import annotations
@@ -42,29 +45,37 @@ def derivation_questions() -> list[Question]:
                 return f"derivations.{qid}: the variable {qid} is missing from derivations.py"
             return f"derivations.{qid}: read as {v.read_as}: {v.feedback}"
 
-        def judge_partial(values, verdict=verdict, feedback=feedback):
+        def judge(values, least, verdict=verdict, feedback=feedback):
             v = verdict(values)
-            return None if v is not None and v.credit >= 0.5 else feedback(v)
+            return None if v is not None and v.credit >= least else feedback(v)
 
-        def judge_full(values, verdict=verdict, feedback=feedback):
-            v = verdict(values)
-            return None if v is not None and v.credit >= 1.0 else feedback(v)
-
-        half = q.points / 2
-        questions.append(
-            Question(
-                f"{MODULE}.{q.id}",
-                MODULE,
-                [
-                    Case(
-                        "right up to a factor or a listed misconception",
-                        half,
-                        False,
-                        [shared],
-                        judge_partial,
-                    ),
-                    Case("right", half, False, [shared], judge_full),
-                ],
+        cases, below = [], 0.0
+        for least in credits(q):
+            cases.append(
+                Case(
+                    _name(least),
+                    round((least - below) * q.points, 9),
+                    False,
+                    [shared],
+                    lambda values, least=least, judge=judge: judge(values, least),
+                )
             )
-        )
+            below = least
+        questions.append(Question(f"{MODULE}.{q.id}", MODULE, cases))
     return questions
+
+
+def credits(question) -> list[float]:
+    """The credits a verdict on this question can earn, ascending, ending with 1."""
+    from autograder.derivations.check import FACTOR, TRANSPOSED
+
+    partial = {FACTOR, TRANSPOSED} | {w.credit for w in question.misconceptions}
+    return sorted(c for c in partial if 0 < c < 1) + [1.0]
+
+
+def _name(least: float) -> str:
+    if least == 1.0:
+        return "right"
+    if least == 0.5:
+        return "right up to a factor or a listed misconception"
+    return f"partly right (credit {least:g}: a listed misconception)"
