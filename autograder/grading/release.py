@@ -41,7 +41,8 @@ backprop = "autograder.cli:app"
 include = ["autograder*"]
 
 [tool.setuptools.package-data]
-"*" = ["*.toml", "*.json", "*.md"]
+"*" = ["*.toml", "*.json", "*.md", "*.typ"]
+"autograder.derivations" = ["questions/*.toml"]
 """
 
 STUDENT_README = """# Backprop exercises (student release)
