@@ -619,3 +619,18 @@ def test_grading_gives_each_misconception_its_credit(cli, tmp_path):
     assert float(row["derivations.tanh_net_dW1"]) == 1.0  # of 2 points
     assert float(row["derivations.cube"]) == 1.0
     assert float(row["derivations.exp_2x"]) == 0.0  # not answered
+
+
+def test_a_bad_file_in_the_environment_is_one_line_for_every_command(tmp_path):
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(BAD_FILE)
+    code = "import sys; sys.argv = ['backprop', 'questions']; from autograder.cli import app; app()"
+    env = {"PATH": "/usr/bin:/bin", "BACKPROP_QUESTIONS": str(bad)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert (
+        done.stdout.strip() == f"error: {bad}: question a: wrt: 'y' does not appear in the function"
+    )

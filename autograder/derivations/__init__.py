@@ -25,14 +25,20 @@ from autograder.derivations.questionfile import ENV, QuestionFileError, default_
 # The active questions (active.py); use() replaces its contents in place, so every module that
 # imported it sees the new questions.
 QUESTIONS: dict[str, Question] = active.QUESTIONS
-QUESTIONS.update(load(default_path()))
+try:
+    QUESTIONS.update(load(default_path()))
+    LOAD_ERROR = ""
+except QuestionFileError as _error:  # e.g. $BACKPROP_QUESTIONS names a bad file: the commands
+    LOAD_ERROR = str(_error)  # say so in one line (commands.activate) instead of a traceback
 
 
 def use(path, *, deep: bool = True) -> dict[str, Question]:
     """Make the questions of `path` the active ones (for this process and, through the
     environment, the processes it starts). Raises QuestionFileError for a bad file."""
     path = Path(path).resolve()
+    global LOAD_ERROR
     questions = load(path, deep=deep)
+    LOAD_ERROR = ""
     QUESTIONS.clear()
     QUESTIONS.update(questions)
     os.environ[ENV] = str(path)

@@ -21,9 +21,14 @@ def questions_option():
 def activate(path: Path | None) -> None:
     """Make the question file at `path` the active one, or exit 2 with one line saying why
     it cannot be used (the question and the field)."""
-    if path is None:
-        return
+    import autograder.derivations as derivations
     from autograder.derivations import QuestionFileError, use
+
+    if path is None:
+        if derivations.LOAD_ERROR:  # the default file ($BACKPROP_QUESTIONS) cannot be used
+            typer.echo(f"error: {derivations.LOAD_ERROR}")
+            raise typer.Exit(2)
+        return
 
     try:
         use(path)
