@@ -187,15 +187,16 @@ class Placeholder(types.ModuleType):
 
 
 class PlaceholderFinder:
-    """Last on sys.meta_path: a top-level module nothing else found, or a submodule of a
-    placeholder, becomes a placeholder."""
+    """Last on sys.meta_path: a top-level module nothing else found, a submodule of a
+    placeholder, or any part of the grader the child does not hold (the zygote's autograder
+    package has only the exercises' input checks), becomes a placeholder."""
 
     def __init__(self, refusal: str):
         self.refusal = refusal
 
     def find_spec(self, name, path=None, target=None):
         parent = name.rpartition(".")[0]
-        if parent and not isinstance(sys.modules.get(parent), Placeholder):
+        if parent and not isinstance(sys.modules.get(parent), Placeholder) and not refused(name):
             return None  # a missing submodule of a real package fails as usual
         return importlib.machinery.ModuleSpec(name, self, is_package=True)
 
