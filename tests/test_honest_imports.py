@@ -258,3 +258,46 @@ def test_the_grader_and_the_solutions_cannot_be_imported(tmp_path, questions):
         assert "does not allow importing" in question.feedback()
     assert "forbidden operation" in result.status
     assert str(SOLUTIONS) not in result.printed and str(ROOT) not in " ".join(result.events)
+
+
+# ------------------------------------------------------------------ what the child preloads
+@pytest.mark.parametrize(
+    ("name", "loaded"),
+    [
+        ("matplotlib.pyplot", True),
+        ("pandas", True),
+        ("IPython.display", True),
+        ("pathlib", True),
+        ("logging", True),
+        ("signal", True),
+        ("solutions.two_layer_sigmoid", False),
+        ("autograder.grading.hidden.reference", False),
+        ("tests.secrets", False),
+        ("exercises", False),
+        ("__editable___backprop_exercises_0_1_0_finder", False),
+        ("site", False),  # would run the .pth files, the editable install's among them
+        ("pip.__main__", False),  # a program, not a library
+        ("antigravity", False),  # opens a browser
+        ("ctypes", False),
+        ("no_such_module_xyz", False),
+        ("not an identifier", False),
+    ],
+)
+def test_what_the_child_may_preload(name, loaded):
+    from autograder.grading.sandbox import jail_imports
+
+    assert jail_imports.may_preload(name, parent.READ_ROOTS, parent.DENIED) is loaded
+
+
+def test_nothing_under_the_graders_folders_is_preloaded(tmp_path):
+    """A module whose file lies in a denied folder is refused wherever it is found."""
+    from autograder.grading.sandbox import jail_imports
+
+    (tmp_path / "innocent_name.py").write_text("x = 1\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert jail_imports.may_preload("innocent_name", [str(tmp_path)], [])
+        assert not jail_imports.may_preload("innocent_name", [str(tmp_path)], [str(tmp_path)])
+        assert not jail_imports.may_preload("innocent_name", parent.READ_ROOTS, [])
+    finally:
+        sys.path.remove(str(tmp_path))

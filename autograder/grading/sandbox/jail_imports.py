@@ -26,7 +26,20 @@ import types
 # never preloaded, and a placeholder that refuses, however a submission spells them
 REFUSED = ("autograder", "solutions", "tests", "exercises")
 # modules that do something when imported, not worth a root process's trust before the jail
-ACTS_ON_IMPORT = ("antigravity", "idlelib", "turtledemo", "test", "__main__", "this")
+# (site and the .pth hooks it runs would install an editable install's finder, too)
+ACTS_ON_IMPORT = (
+    "antigravity",
+    "idlelib",
+    "turtledemo",
+    "test",
+    "__main__",
+    "this",
+    "site",
+    "sitecustomize",
+    "usercustomize",
+    "_distutils_hack",
+    "_virtualenv",
+)
 # raw access the jail keeps out (see jail.NO_REIMPORT): not loaded for a submission that asks
 RAW = ("ctypes", "_ctypes", "mmap", "multiprocessing", "_multiprocessing", "_posixsubprocess")
 MAX_NAMES = 300  # import statements read per submission (a file of 10,000 imports is not honest)
