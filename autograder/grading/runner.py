@@ -7,11 +7,12 @@ own names; every submission gets a result, whatever its code does.
 
 from __future__ import annotations
 
+import ast
 import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from autograder.grading.cases.assignment import build_questions
 from autograder.grading.cases.question import CallFailed, Question, record_value
@@ -73,31 +74,101 @@ class SubmissionResult:
         return round(sum(q.possible for q in self.questions), 6)
 
 
-def find_files(path: Path, exclude: tuple[str, ...] = ()) -> tuple[dict[str, Path], Path | None]:
+HELPER_COUNT = 20  # a student's own modules beside the exercise files, at most this many
+HELPER_BYTES = 256 * 1024  # and this large each
+ZIP_PY_FILES = 500  # .py files taken from a zip at most (a zip of 10,000 is not a submission)
+
+
+class Files(dict):
+    """name -> path of the files a submission is graded on; `notes` says what was left out."""
+
+    notes: list[str]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notes = []
+
+
+def find_files(path: Path, exclude: tuple[str, ...] = ()) -> tuple[Files, Path | None]:
     """The exercise files of a submission folder or zip (at any depth; the shallowest wins),
-    ignoring top-level folders named in `exclude`. Returns them and, for a zip, the temporary
-    folder to delete afterwards."""
+    ignoring top-level folders named in `exclude`, plus the student's own modules they import
+    (see find_helpers). Returns them and, for a zip, the temporary folder to delete afterwards."""
     scratch = None
     if path.is_file() and path.suffix == ".zip":
         scratch = Path(tempfile.mkdtemp(prefix="backprop-zip-"))
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                name = Path(info.filename).name
-                if name in SUBMISSION_FILES and not info.is_dir() and info.file_size < 2**20:
-                    target = scratch / str(len(Path(info.filename).parts)) / name
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(archive.read(info))
+        _extract_python(path, scratch)
         root = scratch
     else:
         root = path
-    files: dict[str, Path] = {}
+    files = Files()
     candidates = sorted(root.rglob("*.py"), key=lambda p: (len(p.relative_to(root).parts), str(p)))
+    candidates = [c for c in candidates if c.relative_to(root).parts[0] not in exclude]
     for candidate in candidates:
-        if candidate.relative_to(root).parts[0] in exclude:
-            continue
         if candidate.name in SUBMISSION_FILES and candidate.name not in files:
             files[candidate.name] = candidate
+    find_helpers(files, candidates)
     return files, scratch
+
+
+def _extract_python(archive_path: Path, scratch: Path) -> None:
+    """The .py files of a zip, under their own relative paths (none leaves `scratch`)."""
+    with zipfile.ZipFile(archive_path) as archive:
+        taken = 0
+        for info in archive.infolist():
+            parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+            if info.is_dir() or not parts or not parts[-1].endswith(".py"):
+                continue
+            if info.file_size >= 2**20 or any(p in ("", ".", "..") or "/" in p for p in parts):
+                continue
+            if parts[0] == "/" or ":" in parts[0] or taken >= ZIP_PY_FILES:
+                continue
+            target = scratch.joinpath(*parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(info))
+            taken += 1
+
+
+def find_helpers(files: Files, candidates: list[Path]) -> None:
+    """Add the student's own modules: a .py beside an exercise file, not an exercise file, that
+    an exercise file (or a helper) imports by name; at most HELPER_COUNT of HELPER_BYTES each
+    (`files.notes` names any left out)."""
+    folders = {p.parent for p in files.values()}
+    beside = {}
+    for candidate in candidates:
+        name = candidate.stem
+        if candidate.parent in folders and candidate.name not in SUBMISSION_FILES:
+            if name.isidentifier() and not name.startswith("_") and name not in beside:
+                beside[name] = candidate
+    wanted, queue = set(), list(files.values())
+    while queue:
+        for name in sorted(_imported_tops(queue.pop()) & set(beside) - wanted):
+            wanted.add(name)
+            if beside[name].stat().st_size <= HELPER_BYTES:
+                queue.append(beside[name])
+    for name in sorted(wanted):
+        if beside[name].stat().st_size > HELPER_BYTES:
+            files.notes.append(f"{name}.py left out: larger than {HELPER_BYTES // 1024} kB")
+        elif sum(n not in SUBMISSION_FILES for n in files) >= HELPER_COUNT:
+            files.notes.append(f"{name}.py left out: more than {HELPER_COUNT} helper files")
+        else:
+            files[f"{name}.py"] = beside[name]
+
+
+def _imported_tops(path: Path) -> set[str]:
+    """The top-level names of the absolute imports in a file (none if it does not parse)."""
+    try:
+        if path.stat().st_size > 2**20:
+            return set()  # too large to be graded anyway
+        tree = ast.parse(path.read_bytes())
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OSError):
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.partition(".")[0])
+    return names
 
 
 def grade_submission(
@@ -144,7 +215,7 @@ def grade_files(
         for q in questions
     ]
     missing = sorted({q.module for q in questions} - {f.removesuffix(".py") for f in files})
-    status = _status(results, outcome, missing)
+    status = _status(results, outcome, missing, getattr(files, "notes", []))
     if outcome is None:
         return SubmissionResult(name, results, status)
     return SubmissionResult(name, results, status, outcome.events, outcome.output, outcome.jail)
@@ -169,8 +240,8 @@ def _judge_case(question, case, files, outcome) -> CaseResult:
     return result
 
 
-def _status(results, outcome, missing) -> str:
-    parts = []
+def _status(results, outcome, missing, notes=()) -> str:
+    parts = list(notes)
     if outcome:
         records = outcome.records.values()
         errors = {r.get("error") for r in records if not r.get("ok")}

@@ -70,14 +70,52 @@ FAILURES = [
         nothing=True,
         feedback=["RuntimeError: boom", "could not be imported"],
     ),
-    Failure(
+    Failure(  # a module the grader does not have, used at import: the file cannot load
         "missing-import",
         f"{SIG}.py",
-        patched(SIG, "import numpy as np\n", "import numpy as np\nimport torch  # noqa\n"),
+        patched(
+            SIG,
+            "import numpy as np\n",
+            "import numpy as np\nimport torch\n\ntorch.manual_seed(0)\n",
+        ),
         ["import error"],
         broken=QUESTIONS,
         nothing=True,
-        feedback=["torch"],
+        feedback=["torch", "could not be imported", "use numpy instead"],
+    ),
+    Failure(  # ... used in one function only: that function alone loses its points
+        "missing-import-used-in-backward",
+        f"{SIG}.py",
+        in_function("backward", "torch.manual_seed(0)").replace(
+            "import numpy as np\n", "import numpy as np\nimport torch\n", 1
+        ),
+        ["functions raised errors"],
+        broken=[BACKWARD],
+        full=[INIT, FORWARD, LOSS],
+        feedback=["No module named 'torch'", "use numpy instead", "torch.manual_seed(0)"],
+        absent=["could not be imported"],
+    ),
+    Failure(  # a made-up module imported inside one function
+        "missing-import-inside-forward",
+        f"{SIG}.py",
+        in_function("forward", "import gradient_magic_xyz\ngradient_magic_xyz.go(X)"),
+        ["functions raised errors"],
+        broken=[FORWARD],
+        full=[INIT, LOSS, BACKWARD],
+        feedback=["No module named 'gradient_magic_xyz'"],
+        absent=["could not be imported"],
+    ),
+    Failure(  # import signal at the top (fine), misused in backward (refused there only)
+        "signal-at-top-misused-in-backward",
+        f"{SIG}.py",
+        in_function("backward", "os.kill(os.getpid(), signal.SIGTERM)").replace(
+            "import numpy as np\n", "import os\nimport signal\n\nimport numpy as np\n", 1
+        ),
+        ["forbidden operation"],
+        broken=[BACKWARD],
+        full=[INIT, FORWARD, LOSS],
+        feedback=["os.kill"],
+        absent=["could not be imported"],
     ),
     Failure(
         "function-raises",

@@ -323,6 +323,87 @@ for path in attempt("list finders", lambda: list(finders())) or []:
     "import it, install() it or read its MAPPING, then import solutions",
 )
 
+PRELOAD_IMPORTS = Attack(
+    "preload-imports",
+    {
+        f"{SIG}.py": STEAL
+        + '''
+# Import statements, which the child reads to load installed packages before its jail closes:
+# name the solutions, the grader and the editable install's finder there, and in a helper.
+try:
+    import solutions.two_layer_sigmoid as BY_NAME
+except BaseException as exc:
+    BY_NAME = None
+    WHY.append(f"import solutions: {exc}"[:150])
+try:
+    import __editable___backprop_exercises_0_1_0_finder as EDITABLE
+except BaseException as exc:
+    EDITABLE = None
+    WHY.append(f"import finder: {exc}"[:150])
+try:
+    from autograder.grading.hidden import reference as LOADER
+except BaseException as exc:
+    LOADER = None
+    WHY.append(f"import reference loader: {exc}"[:150])
+try:
+    from tampering_helper import STOLEN
+except BaseException as exc:
+    STOLEN = None
+    WHY.append(f"helper: {exc}"[:150])
+
+
+def by_name():
+    global FOUND
+    BY_NAME.forward
+    FOUND = BY_NAME
+
+
+def by_finder():
+    global FOUND
+    EDITABLE.install()
+    FOUND = importlib.import_module("solutions." + TARGET)
+
+
+def by_loader():
+    global FOUND
+    FOUND = LOADER.reference(TARGET)
+
+
+def by_site():
+    """Read the solutions from wherever site-packages (readable to import from) holds them."""
+    import numpy
+
+    site = os.path.dirname(os.path.dirname(numpy.__file__))
+    for folder in ("solutions", "backprop_grader/solutions"):
+        path = os.path.join(site, folder, TARGET + ".py")
+        if FOUND is None:
+            attempt(path, load, path)
+            if FOUND is not None:
+                leaked(path)
+    pth = os.path.join(site, "__editable__.backprop_exercises-0.1.0.pth")
+    with open(pth) as handle:
+        leaked(f"{pth}: {handle.read()[:80]}")
+
+
+attempt("by name", by_name)
+attempt("by finder", by_finder)
+attempt("by loader", by_loader)
+attempt("by helper", lambda: STOLEN.forward and globals().update(FOUND=STOLEN))
+attempt("site-packages", by_site)
+''',
+        "tampering_helper.py": (
+            "import importlib\n\n"
+            "try:\n    import solutions.two_layer_sigmoid as STOLEN\n"
+            "except BaseException:\n"
+            "    STOLEN = importlib.import_module('solutions.two_layer_sigmoid')\n"
+        ),
+    },
+    list(SIG_QUESTIONS),
+    "name the solutions, the grader's reference loader and the editable finder in import "
+    "statements (which the child reads to preload installed packages), also from a helper "
+    "module; read them from the site-packages the jail lets imports read",
+)
+
 WALK_FILESYSTEM = _steal(
     "walk-filesystem",
     '''
@@ -1390,6 +1471,7 @@ ATTACKS = [
     IMPORT_SOLUTIONS,
     IMPORT_OBFUSCATED,
     EDITABLE_FINDER,
+    PRELOAD_IMPORTS,
     WALK_FILESYSTEM,
     PROC_PARENT,
     GRADER_FILES,

@@ -8,18 +8,21 @@ score exactly what `backprop grade` scores.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import zipfile
 from pathlib import Path
 
 from autograder import paths
 from autograder.grading.cases.question import Question
 from autograder.grading.gradescope.bridge import SUPPORT
-from autograder.grading.runner import SUBMISSION_FILES
+from autograder.grading.runner import SUBMISSION_FILES, find_files
 
 PLUGIN = "autograder.grading.gradescope.plugin.BackpropPlugin"
 
@@ -77,6 +80,28 @@ def _copy_package(target: Path, with_solutions: bool) -> None:
         shutil.copytree(paths.SOLUTIONS, target / "solutions", ignore=ignore)
 
 
+DISTRIBUTION = "backprop-exercises"
+
+
+def grading_requirements() -> list[str]:
+    """The requirements of the installed package (not its extras), as pip lines: what the
+    grading environment holds beyond the standard library. otter-grader itself is left out:
+    otter's environment.yml pins it (with the extras Gradescope needs) before these lines."""
+    try:
+        lines = importlib.metadata.requires(DISTRIBUTION) or []
+    except importlib.metadata.PackageNotFoundError:  # a checkout that is not installed
+        with open(paths.ROOT / "pyproject.toml", "rb") as handle:
+            lines = tomllib.load(handle)["project"]["dependencies"]
+    lines = [line for line in lines if "extra ==" not in line]
+    return [line for line in lines if _name(line) != "otter-grader"]
+
+
+def _name(requirement: str) -> str:
+    """The normalised distribution name at the start of a requirement line."""
+    name = re.match(r"[A-Za-z0-9._-]+", requirement.strip())
+    return re.sub(r"[-_.]+", "-", name.group(0)).lower() if name else ""
+
+
 def build_gradescope_zip(questions: list[Question], out: Path) -> Path:
     """The Gradescope autograder zip, built by `otter generate`."""
     out = out.resolve()
@@ -84,8 +109,8 @@ def build_gradescope_zip(questions: list[Question], out: Path) -> Path:
         work = Path(tmp)
         write_test_files(questions, work / "tests")
         _copy_package(work / SUPPORT, with_solutions=True)
-        # otter's image already holds numpy; pin what the grader needs beyond it
-        (work / "requirements.txt").write_text("numpy>=2.0,<3\nsympy==1.14.0\n")
+        # the packages `backprop grade` runs with, so a submission may import the same there
+        (work / "requirements.txt").write_text("\n".join(grading_requirements()) + "\n")
         config = {
             "points_possible": sum(q.points for q in questions),
             "show_stdout": False,
@@ -134,8 +159,11 @@ SUBMISSION_README = '"""Packed by `backprop submit`: the exercise files are in e
 
 def pack_submission(folder: Path, out: Path) -> list[str]:
     """submission.zip for Gradescope: one top-level .py (otter requires exactly one) and the
-    exercise files under exercises/. Returns the names packed."""
+    exercise files under exercises/, with the student's own modules they import. Returns the
+    names packed."""
     names = [name for name in SUBMISSION_FILES if (folder / name).is_file()]
+    files, _ = find_files(folder) if folder.is_dir() else ({}, None)
+    names += sorted(n for n, p in files.items() if n not in names and p.parent == folder)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("submission.py", SUBMISSION_README)
         for name in names:

@@ -193,7 +193,7 @@ def describe_exception(exc: BaseException) -> tuple[str, str]:
     frames = [
         f
         for f in traceback.extract_tb(exc.__traceback__)
-        if not f.filename.endswith(("child.py", "plain.py"))
+        if not f.filename.endswith(("child.py", "plain.py", "jail_imports.py"))
     ]
     where = (
         f" (at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}: "
@@ -228,17 +228,24 @@ def run_call(modules: dict, call_spec: dict) -> dict:
 def load_module(name: str):
     """Import a student module, or return a string saying why it could not be imported."""
     try:
-        return importlib.import_module(name)
+        module = importlib.import_module(name)
     except ModuleNotFoundError as exc:
         if exc.name == name:
             return f"{name}.py is not in the submission"
         return f"{name}.py could not be imported: {describe_exception(exc)[1]}"
     except BaseException as exc:  # noqa: BLE001
         return f"{name}.py could not be imported: {describe_exception(exc)[1]}"
+    if type(module).__name__ == "Placeholder":  # see jail_imports: nothing was found
+        return f"{name}.py is not in the submission"
+    return module
 
 
 def serve(  # pragma: no cover - runs in the child
-    calls_fd: int, results_fd: int, read_roots: list[str], chroot: bool = True
+    calls_fd: int,
+    results_fd: int,
+    read_roots: list[str],
+    chroot: bool = True,
+    denied: tuple[str, ...] = (),
 ) -> None:
     """Jail this process, then answer calls one at a time: the next call's inputs arrive only
     after this one's answer."""
@@ -248,7 +255,11 @@ def serve(  # pragma: no cover - runs in the child
 
     calls = os.fdopen(calls_fd, "rb")
     out = os.fdopen(results_fd, "w", buffering=1)
-    mode = jail.enter(os.getcwd(), read_roots, chroot)
+
+    def progress(name: str) -> None:
+        out.write(json.dumps({"preloading": name}) + "\n")
+
+    mode = jail.enter(os.getcwd(), read_roots, chroot, tuple(denied), progress)
     out.write(json.dumps({"ready": mode}) + "\n")
     modules: dict = {}
     for line in calls:
@@ -281,10 +292,12 @@ def zygote(control_fd: int) -> None:  # pragma: no cover - runs in the zygote pr
     import socket
 
     import jail
+    import jail_imports
 
     importlib.import_module("autograder.validation")  # the exercises' input checks
     for name in jail.PRELOADED:
         importlib.import_module(name)
+    jail_imports.survey(skip=sys.path[0])  # the runtime folder holds nothing a student imports
     control = socket.socket(fileno=control_fd)
     while True:
         message, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)
@@ -320,6 +333,6 @@ def _become_child(request: dict, fds: list[int]) -> None:  # pragma: no cover - 
             limit = getattr(resource, name)
             resource.setrlimit(limit, (value, value))
         os.chdir(request["sandbox"])
-        serve(calls_fd, results_fd, request["roots"], request["chroot"])
+        serve(calls_fd, results_fd, request["roots"], request["chroot"], request["denied"])
     finally:
         os._exit(70)

@@ -23,6 +23,11 @@ import os
 import resource
 import sys
 
+try:  # inside the sandbox this file sits beside jail_imports.py; in the package, a submodule
+    from autograder.grading.sandbox import jail_imports
+except ImportError:  # pragma: no cover - exercised in the sandbox
+    import jail_imports
+
 JAIL_UID_BASE = 200_000  # the jailed child runs as JAIL_UID_BASE + its pid: a uid of its own
 
 # imported before the jail closes: in a chroot nothing more can be loaded from disk
@@ -147,6 +152,8 @@ DISARMED = {
         "sync",
     ),
     "_signal": ("pidfd_send_signal", "pthread_kill"),
+    # starts a process without an audit event; subprocess (which many packages import) holds it
+    "_posixsubprocess": ("fork_exec",),
 }
 # built-in modules that a fresh import would restore (or that give raw access): never re-imported
 NO_REIMPORT = (
@@ -168,14 +175,25 @@ class ForbiddenOperation(PermissionError):
     """What a submission gets when it tries something the grader does not allow."""
 
 
-def enter(sandbox: str, read_roots: list[str], chroot: bool = True) -> str:
+def enter(
+    sandbox: str,
+    read_roots: list[str],
+    chroot: bool = True,
+    denied: tuple[str, ...] = (),
+    progress=lambda name: None,
+) -> str:
     """Preload, jail and hook this process; returns how it is jailed (for the grader's notes).
 
     `sandbox` holds the submission; `read_roots` are the other folders it may read from
-    (the standard library and numpy) when there is no chroot, which takes root; `chroot=False`
-    leaves only the audit hook and the limits (what a grader without root gets)."""
+    (the standard library and site-packages) when there is no chroot, which takes root;
+    `chroot=False` leaves only the audit hook and the limits (what a grader without root gets).
+    The installed modules the submission imports are loaded first (jail_imports.preload), from
+    `read_roots` but never from `denied` (the grader's own folders and the solutions)."""
     for name in PRELOADED:
         importlib.import_module(name)
+    local = {entry[:-3] for entry in os.listdir(sandbox) if entry.endswith(".py")}
+    loaded = set(sys.modules)
+    jail_imports.preload(sandbox, local, read_roots, list(denied), progress)
     mode = _chroot(sandbox) if chroot and os.geteuid() == 0 else "audit hook (no chroot: not root)"
     if mode.startswith("chroot"):
         sys.path[:] = ["/"]
@@ -186,11 +204,12 @@ def enter(sandbox: str, read_roots: list[str], chroot: bool = True) -> str:
         roots = [sandbox, *read_roots]
     # no new process or thread for this user (an unprivileged one when jailed)
     resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
-    _disarm()
+    _disarm(set(sys.modules) - loaded)
     # list the submission's folder now: the import system's directory listing is refused later
     importlib.machinery.PathFinder.find_spec("_jail_primes_the_import_cache")
-    sys.meta_path.append(_Unavailable())
-    sys.addaudithook(_hook(tuple(os.path.join(os.path.realpath(r), "") for r in roots)))
+    sys.meta_path.append(jail_imports.PlaceholderFinder(REFUSAL))
+    folders = lambda paths: tuple(os.path.join(os.path.realpath(r), "") for r in paths)  # noqa: E731
+    sys.addaudithook(_hook(folders(roots), folders(denied)))
     return mode
 
 
@@ -212,20 +231,31 @@ def _chroot(sandbox: str) -> str:
     return "chroot + own uid + audit hook"
 
 
-def _disarm() -> None:
+def _disarm(preloaded: set[str]) -> None:
     """Remove the DISARMED functions from their C modules and from the Python modules that
-    re-export them (os, signal)."""
+    re-export them under any name (os, signal, subprocess, and any module the submission's
+    imports loaded)."""
+    reexporters = ("os", "signal", "subprocess", *sorted(preloaded))
+    reexporters = [m for m in map(sys.modules.get, reexporters) if isinstance(m, type(sys))]
+    doomed = {}
     for module_name, names in DISARMED.items():
-        module = sys.modules.get(module_name) or importlib.import_module(module_name)
-        exporters = [module, *(m for m in (sys.modules.get("os"), sys.modules.get("signal")) if m)]
+        module = sys.modules.get(module_name)
+        if module is None and module_name in sys.builtin_module_names:
+            module = importlib.import_module(module_name)
+        if module is None:
+            continue  # not loaded, and never loaded later (NO_REIMPORT)
         for name in names:
             function = getattr(module, name, None)
-            for exporter in exporters:
-                if function is not None and exporter.__dict__.get(name) is function:
-                    del exporter.__dict__[name]
+            if function is not None:
+                doomed[id(function)] = function  # kept alive: ids stay unique while we look
+                del module.__dict__[name]
+    for exporter in reexporters:
+        for key, value in list(exporter.__dict__.items()):
+            if id(value) in doomed and value is doomed[id(value)]:
+                del exporter.__dict__[key]
 
 
-def _hook(roots: tuple[str, ...]):
+def _hook(roots: tuple[str, ...], denied: tuple[str, ...] = ()):
     def refuse(what: str):
         raise ForbiddenOperation(f"{REFUSAL} {what} in a submission")
 
@@ -238,7 +268,7 @@ def _hook(roots: tuple[str, ...]):
             if (mode and any(c in mode for c in "wax+")) or (flags or 0) & WRITE_FLAGS:
                 refuse(f"writing files (open({name!r}, {mode or flags!r}))")
             full = os.path.join(os.path.abspath(name), "")
-            if not full.startswith(roots):
+            if not full.startswith(roots) or _hidden(full, denied):
                 refuse(f"reading {name!r}")
         elif event == "import" and args[0] in NO_REIMPORT:
             refuse(f"importing {args[0]} again")
@@ -248,14 +278,10 @@ def _hook(roots: tuple[str, ...]):
     return hook
 
 
-class _Unavailable:
-    """Last on sys.meta_path: a module that is not preloaded gets a message saying why."""
-
-    def find_spec(self, name, path=None, target=None):
-        if path is None:  # top-level modules only; submodules fail as usual
-            raise ModuleNotFoundError(
-                f"No module named {name!r}: a submission may use numpy and the standard "
-                f"modules {', '.join(m for m in PRELOADED if not m.startswith('numpy'))}",
-                name=name,
-            )
-        return None
+def _hidden(full: str, denied: tuple[str, ...]) -> bool:
+    """The grader's own folders, and the files of site-packages that point at them (an editable
+    install's finder and .pth files)."""
+    base = os.path.basename(full.rstrip(os.sep))
+    if base.startswith("__editable__") or base.endswith(".pth"):
+        return True
+    return bool(denied) and os.path.join(os.path.realpath(full), "").startswith(denied)

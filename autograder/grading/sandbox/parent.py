@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder import paths
 from autograder.grading.sandbox import plain
 from autograder.grading.sandbox.jail import JAIL_UID_BASE
 
@@ -35,6 +36,13 @@ VALIDATION = HERE.parent.parent / "validation.py"
 SITE = str(Path(np.__file__).resolve().parent.parent)  # where numpy is installed
 STDLIB = str(Path(os.__file__).resolve().parent)
 NUMPY_DIRS = [str(Path(np.__file__).resolve().parent), str(Path(SITE) / "numpy.libs")]
+# what a submission may import from and read (no chroot) or preload (chroot), and never that
+# (the grader's own code, its tests and the solutions, wherever site-packages is)
+READ_ROOTS = [STDLIB, *NUMPY_DIRS, SITE]
+DENIED = [
+    str(p.resolve())
+    for p in (paths.ROOT / "autograder", paths.SOLUTIONS, paths.ROOT / "tests", paths.EXERCISES)
+]
 
 CALL_TIMEOUT = 5.0  # seconds for one call (the reference takes milliseconds)
 REPEAT_TIMEOUT = 1.0  # seconds for each other call of a function that already timed out
@@ -59,8 +67,10 @@ FIELDS = (
     ("ready", str, 200),
     ("importing", str, 200),
     ("imported", str, 200),
+    ("preloading", str, 200),
 )
-RUNTIME = ("child.py", "plain.py", "jail.py")  # what the zygote imports: nothing secret
+# what the zygote imports: nothing secret
+RUNTIME = ("child.py", "plain.py", "jail.py", "jail_imports.py")
 ENV = {
     "PATH": "/usr/bin:/bin",
     "HOME": "/",
@@ -69,6 +79,7 @@ ENV = {
     "MKL_NUM_THREADS": "1",
     "PYTHONDONTWRITEBYTECODE": "1",
     "PYTHONHASHSEED": "0",
+    "MPLBACKEND": "Agg",  # plots need no display (and plt.show() does nothing)
 }
 
 
@@ -105,6 +116,7 @@ def _runtime() -> Path:
     (folder / "autograder").mkdir()
     (folder / "autograder" / "__init__.py").write_text("")
     shutil.copyfile(VALIDATION, folder / "autograder" / "validation.py")
+    (folder / "mplconfig").mkdir()  # matplotlib's font cache, written before the jail closes
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
 
@@ -141,7 +153,7 @@ class Zygote:
         )
         self.proc = subprocess.Popen(
             [sys.executable, "-I", "-S", "-c", boot],
-            env=ENV,
+            env=dict(ENV, MPLCONFIGDIR=str(Zygote._runtime_folder / "mplconfig")),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -157,7 +169,8 @@ class Zygote:
         """A new child in `sandbox` using the three pipe ends (calls, results, output)."""
         request = {
             "sandbox": str(sandbox),
-            "roots": [STDLIB, *NUMPY_DIRS],
+            "roots": READ_ROOTS,
+            "denied": DENIED,
             "chroot": CHROOT,
             "limits": {
                 "RLIMIT_AS": MEMORY_BYTES,
@@ -252,7 +265,9 @@ class Child:
         self._selector.register(self._results, selectors.EVENT_READ)
         self._buffer, self._complete = bytearray(), False
         try:
-            self.mode = self._wait(lambda r: "ready" in r, IMPORT_TIMEOUT, deadline, None)["ready"]
+            # each installed module the submission imports restarts the clock (see jail_imports)
+            ready = lambda r: "restart-clock" if "preloading" in r else "ready" in r  # noqa: E731
+            self.mode = self._wait(ready, IMPORT_TIMEOUT, deadline, None)["ready"]
         except Stuck:
             self.close()
             raise
