@@ -20,7 +20,15 @@ from typer.testing import CliRunner
 from autograder.cli import app
 from autograder.derivations import sheet as sheet_module
 from autograder.derivations.parse import Node, parse
-from autograder.derivations.practice import random_variant
+from autograder.derivations.practice import (
+    ACTIVATIONS,
+    LOSSES,
+    build,
+    graded_signatures,
+    random_variant,
+    signature,
+    targets,
+)
 from autograder.derivations.practice import variants as sheet_variants
 from autograder.derivations.typst_sheet import quoted, to_typst, typst_name
 
@@ -208,6 +216,23 @@ def test_exam_versions_are_matched_in_difficulty_and_differ(versions, count):
     assert sheet_module.exam(21, versions, count)[0][0].id == chosen[0][0].id
 
 
+def test_exams_never_hold_a_graded_question():
+    # `sheet` ships to students: an answer key must not work out a question the course grades
+    graded = graded_signatures()
+    for seed, versions, count in [(1, 4, 12), (2, 26, 6), (3, 1, 40)]:
+        for variants in sheet_module.exam(seed, versions, count):
+            assert all(signature(v.model, v.target) not in graded for v in variants)
+    # and the filter is what keeps them out: the full set of variants does hold graded ones
+    every = [
+        build(0, a, loss, n, t)
+        for n in (1, 2)
+        for loss in LOSSES
+        for a in ACTIVATIONS
+        for t in targets(n)
+    ]
+    assert any(signature(v.model, v.target) in graded for v in every)
+
+
 # ------------------------------------------------------------------------ the math converter
 
 
@@ -307,7 +332,7 @@ def test_every_practice_variant_compiles_with_its_answer_in_the_text():
     from autograder.derivations import typst_sheet as ts
 
     variants = [v for members in sheet_module._pool().values() for v in members]
-    assert len(variants) > 40
+    assert len(variants) >= 40
     items = [sheet_module.item(v) for v in variants]
     document = ts.Document("all", "seed 0", "", [ts.Section("", items)], solutions=True)
     text = squeeze("".join(p.extract_text() for p in pdf_from_bytes(ts.pdf(document)).pages))

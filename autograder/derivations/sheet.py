@@ -18,7 +18,9 @@ from autograder.derivations.practice import (
     ACTIVATIONS,
     LOSSES,
     build,
+    graded_signatures,
     scalars,
+    signature,
     step_text,
     targets,
     variants,
@@ -192,15 +194,20 @@ def write(seed: int, out: Path, count: int = 6) -> list[Path]:
 
 
 def _pool() -> dict[tuple[int, int], list]:
-    """Every distinct practice variant, by difficulty: (layers, number of backward steps)."""
+    """Every distinct practice variant, by difficulty: (layers, number of backward steps),
+    less those that coincide with a graded question: `sheet` ships to students, so an exam's
+    answer key must not be a way to the solution of a graded question either."""
     pool: dict[tuple[int, int], list] = {}
     seen = set()
+    graded = graded_signatures()
     for layers in (1, 2):
         for loss in LOSSES:
             for activation in ACTIVATIONS:
                 for target in targets(layers):
                     variant = build(0, activation, loss, layers, target)
                     key = (variant.model.name, target)  # one layer + cross-entropy: always σ
+                    if signature(variant.model, target) in graded:
+                        continue
                     if key not in seen:
                         seen.add(key)
                         pool.setdefault((layers, len(variant.steps)), []).append(variant)
@@ -219,16 +226,28 @@ def exam(seed: int, versions: int, count: int) -> list[list]:
     if len(kinds) < min(count, 4):
         kinds = sorted(k for k, members in pool.items() if versions == 1 or _answers(members) > 1)
     kinds = [kinds[i] for i in rng.permutation(len(kinds))]
-    groups = {kind: _by_answer(pool[kind], rng) for kind in kinds}
+    # each kind's variants one answer after another: a run of consecutive ones differs in answer
+    queues = {kind: _round_robin(_by_answer(pool[kind], rng)) for kind in kinds}
     out: list[list] = [[] for _ in range(versions)]
+    asked = dict.fromkeys(kinds, 0)
     for slot in range(count):
-        kind = kinds[slot % len(kinds)]
-        rounds = slot // len(kinds)  # the same kind again: move on to other answers
+        # a kind asked again needs variants left for every version, or a version repeats one
+        order = kinds[slot % len(kinds) :] + kinds[: slot % len(kinds)]
+        roomy = [k for k in order if len(pool[k]) >= (asked[k] + 1) * versions]
+        kind = roomy[0] if roomy else order[0]
+        rounds = asked[kind]  # the same kind again: move on to other answers
+        asked[kind] += 1
+        answers: set[str] = set()
         for version in range(versions):
-            # versions take different answers (while there are enough), rounds the next ones
-            turn = version + rounds * versions
-            group = groups[kind][turn % len(groups[kind])]
-            variant = group[(turn // len(groups[kind])) % len(group)]
+            # versions take different answers (while there are enough), rounds the next ones,
+            # and no version gets a question twice (while the kind has enough)
+            queue = queues[kind]
+            start = version + rounds * versions
+            ahead = [queue[(start + j) % len(queue)] for j in range(len(queue))]
+            fresh = [v for v in ahead if all(v.id != u.id for u in out[version])]
+            new = [v for v in fresh if v.reference not in answers]
+            variant = (new or fresh or ahead)[0]
+            answers.add(variant.reference)
             verify(variant)
             out[version].append(variant)
     return out
@@ -245,6 +264,11 @@ def _by_answer(variants, rng) -> list[list]:
     for index in rng.permutation(len(variants)):
         groups.setdefault(variants[index].reference, []).append(variants[index])
     return list(groups.values())
+
+
+def _round_robin(groups: list[list]) -> list:
+    """The first member of every group, then the second of those that have one, and so on."""
+    return [group[j] for j in range(max(map(len, groups))) for group in groups if j < len(group)]
 
 
 def version_name(index: int) -> str:
