@@ -52,6 +52,11 @@ def render(result: SubmissionResult, width: int = 110) -> str:
         f"public tests: {result.total:g}/{result.possible:g} points. Hidden tests, run when your "
         "work is graded, compare your functions with the reference on more inputs."
     )
+    notebooks = [path for path in result.graded.values() if path.endswith(".ipynb")]
+    if notebooks:
+        console.print("graded notebooks (their code cells): " + ", ".join(notebooks))
+    if result.status != "ok":
+        console.print("status: " + result.status.replace("[", "\\["))
     if result.printed.strip():
         console.print("your code printed (first lines):\n" + result.printed[:1500])
     return buffer.getvalue()
