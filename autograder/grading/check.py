@@ -54,9 +54,10 @@ def render(result: SubmissionResult, width: int = 110) -> str:
     )
     notebooks = [path for path in result.graded.values() if path.endswith(".ipynb")]
     if notebooks:
-        console.print("graded notebooks (their code cells): " + ", ".join(notebooks))
-    if result.status != "ok":
-        console.print("status: " + result.status.replace("[", "\\["))
+        graded = "graded notebooks (their code cells): " + ", ".join(notebooks)
+        console.print(graded, soft_wrap=True)
+    if result.status != "ok":  # which file was graded, skipped cells, missing files...
+        console.print("status: " + result.status.replace("[", "\\["), soft_wrap=True)
     if result.printed.strip():
         console.print("your code printed (first lines):\n" + result.printed[:1500])
     return buffer.getvalue()

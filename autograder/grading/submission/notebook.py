@@ -15,7 +15,7 @@ bottom, with what only Jupyter can run left out:
 
 Every cell runs in a `try`: a cell that raises at import (a NameError in a half-done scratch
 cell) is skipped with a line printed that names it, e.g.
-`backprop: cell 7 (x = y + 1) raised NameError at import; skipped`, and a name it would have
+`backprop: cell 7 (x = y + 1) raised NameError at import, skipped`, and a name it would have
 defined, and that no other cell defined, becomes a function that raises a NameError naming the
 cell. Functions defined in the other cells work. A cell that does not parse is skipped the same
 way. The result runs in the jailed child exactly like a student's `.py`.
@@ -31,7 +31,7 @@ from IPython.core.inputtransformer2 import TransformerManager
 
 CHECKER_NAMES = {"check_here", "submit_here"}
 KEPT_CELL_MAGICS = {"time", "capture"}  # their body is Python run in the notebook's namespace
-NOTE = re.compile(r"^backprop: (.+: cell \d+ .*; skipped)$", re.M)  # what skipped cells print
+NOTE = re.compile(r"^backprop: (.+: cell \d+ .*, skipped)$", re.M)  # what skipped cells print
 SKIP = "__backprop_skipped__"
 
 PRELUDE = f'''
@@ -39,7 +39,7 @@ def {SKIP}(cell, first, error, names, scope):
     """A cell raised at import: say so, and make the names it would define fail by name."""
     error = type(error).__name__
     note = f"{{__backprop_notebook__}}: cell {{cell}} ({{first}}) raised {{error}}"
-    note += " at import; skipped"
+    note += " at import, skipped"
     print(f"backprop: {{note}}")
 
     def make(name):
@@ -113,7 +113,8 @@ def skipped_notes(printed: str) -> list[str]:
 
 
 def _first_line(source: str) -> str:
-    line = next((ln.strip() for ln in source.splitlines() if ln.strip()), "")
+    """The cell's first line, short and without `;` (the status joins its parts with `; `)."""
+    line = next((ln.strip() for ln in source.splitlines() if ln.strip()), "").replace(";", ",")
     return line if len(line) <= 40 else line[:37] + "..."
 
 
@@ -208,7 +209,7 @@ def _defined(statements: list[ast.stmt]) -> list[str]:
 
 def _skip_call(name: str, number: int, first: str, error: str) -> ast.stmt:
     """Print the note of a cell that does not parse (its names are unknown)."""
-    text = f"backprop: {name}: cell {number} ({first}) raised {error} at import; skipped"
+    text = f"backprop: {name}: cell {number} ({first}) raised {error} at import, skipped"
     return ast.Expr(ast.Call(ast.Name("print", ast.Load()), [ast.Constant(text)], []))
 
 
