@@ -19,7 +19,12 @@ SUPPORT = "backprop_grader"  # the folder of the autograder zip that holds this 
 
 @cache
 def graded_questions(root: str) -> dict:
-    files, scratch = find_files(Path(root), exclude=(SUPPORT, "tests"))
+    # the plugin moved the exercise files to exercises/; what is left at the top (otter's
+    # emptied submission.py or notebook) must not be a candidate
+    folder = Path(root) / "exercises"
+    files, scratch = find_files(
+        folder if folder.is_dir() else Path(root), exclude=(SUPPORT, "tests")
+    )
     try:
         result = grade_files(files, build_questions(), "submission")
     finally:
