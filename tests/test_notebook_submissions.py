@@ -372,18 +372,38 @@ def otter_run(autograder: Path, submission: Path, out: Path) -> subprocess.Compl
     )
 
 
-def test_otter_run_grades_the_zip_of_notebooks(tmp_path, questions):
+@pytest.fixture(scope="module")
+def autograder_zip(tmp_path_factory, questions):
+    return build_gradescope_zip(questions, tmp_path_factory.mktemp("gs") / "autograder.zip")
+
+
+def otter_scores(out: Path) -> dict[str, float]:
+    results = json.loads((out / "results.json").read_text())
+    return {t["name"]: t["score"] for t in results["tests"] if "score" in t}
+
+
+def test_otter_run_grades_the_zip_of_notebooks(autograder_zip, tmp_path, questions):
     """One otter run: the zip that submit_here writes for a folder of every instructor notebook
     (and the .py of the derivations), at full marks, as backprop grade scores it."""
-    autograder = build_gradescope_zip(questions, tmp_path / "autograder.zip")
     folder = solution_notebook_folder(tmp_path / "nbs")
     submission = tmp_path / "submission.zip"
     assert f"{SIG}.ipynb" in pack_submission(folder, submission)
-    done = otter_run(autograder, submission, tmp_path / "out")
+    done = otter_run(autograder_zip, submission, tmp_path / "out")
     assert done.returncode == 0, done.stdout + done.stderr
-    results = json.loads((tmp_path / "out" / "results.json").read_text())
-    otter = {t["name"]: t["score"] for t in results["tests"] if "score" in t}
-    assert otter == pytest.approx(full(questions, {*MODULES, "derivations"}))
+    assert otter_scores(tmp_path / "out") == pytest.approx(
+        full(questions, {*MODULES, "derivations"})
+    )
+
+
+def test_otter_run_grades_one_loose_notebook(autograder_zip, tmp_path, questions):
+    """Otter takes a single .ipynb as the submission itself; the plugin empties it (it never
+    runs in the kernel) after moving its module source to exercises/."""
+    submission = tmp_path / f"{SIG}.ipynb"
+    shutil.copy(NOTEBOOKS / "solutions" / f"{SIG}.ipynb", submission)
+    done = otter_run(autograder_zip, submission, tmp_path / "out")
+    assert done.returncode == 0, done.stdout + done.stderr
+    expected = {q.id: q.points if q.module == SIG else 0 for q in questions}
+    assert otter_scores(tmp_path / "out") == pytest.approx(expected)
 
 
 def test_otter_refuses_several_loose_notebooks(tmp_path, questions):
