@@ -26,9 +26,6 @@ from __future__ import annotations
 import ast
 import re
 
-import nbformat
-from IPython.core.inputtransformer2 import TransformerManager
-
 CHECKER_NAMES = {"check_here", "submit_here"}
 KEPT_CELL_MAGICS = {"time", "capture"}  # their body is Python run in the notebook's namespace
 NOTE = re.compile(r"^backprop: (.+: cell \d+ .*, skipped)$", re.M)  # what skipped cells print
@@ -60,6 +57,8 @@ class NotANotebook(ValueError):
 
 def notebook_source(data: bytes, name: str) -> str:
     """The module source graded for the notebook `data` (the bytes of `name`)."""
+    import nbformat  # here: grading .py files never pays for importing it
+
     try:
         notebook = nbformat.reads(data.decode("utf-8-sig"), as_version=4)
     except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds on a bad file
@@ -95,6 +94,8 @@ def notebook_source(data: bytes, name: str) -> str:
 
 def cell_statements(source: str) -> list[ast.stmt]:
     """The Python statements of one cell, IPython syntax left out."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
     python = TransformerManager().transform_cell(source)
     tree = ast.parse(python)
     statements = []
