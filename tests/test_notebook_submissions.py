@@ -203,6 +203,19 @@ def test_a_name_from_a_skipped_cell_fails_naming_the_cell(tmp_path, questions):
     assert f"{SIG}.ipynb: cell 3 (half_done = not_defined_yet) raised NameError" in result.status
 
 
+def test_a_function_written_into_a_check_cell_still_counts(tmp_path, questions):
+    """Only what calls the checker leaves a check cell (its tag is not a reason to drop it)."""
+    notebook = nbformat.read(NOTEBOOKS / "solutions" / f"{SIG}.ipynb", as_version=4)
+    index = next(i for i, c in enumerate(notebook.cells) if "\ndef loss(" in c.source)
+    check = notebook.cells[index + 1]
+    assert "check" in check.metadata["tags"]
+    check.source = notebook.cells[index].source + "\n\n" + check.source
+    del notebook.cells[index]
+    nbformat.write(notebook, tmp_path / f"{SIG}.ipynb")
+    result = grade_submission(tmp_path, [q for q in questions if q.module == SIG])
+    assert scores(result) == full(questions, {SIG})
+
+
 def _split_forward(rest: str) -> tuple[str, str]:
     """(the module less forward, forward's definition) of the text after `def init_params`."""
     start = rest.index("\ndef forward")

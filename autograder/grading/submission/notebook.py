@@ -8,9 +8,10 @@ bottom, with what only Jupyter can run left out:
   them (so exactly what IPython calls IPython syntax is recognised) and each such statement
   becomes `pass`. A cell magic leaves its cell out, except `%%time` and `%%capture`, whose body
   is the Python that Jupyter runs in the notebook's namespace.
-- The checker: cells tagged `check` (the generated `check_here` cells), imports from
-  `autograder`, and top-level statements that use what they import or call `check_here` /
-  `submit_here`. A function that uses them keeps its definition (calling it is its business).
+- The checker: imports of the grader's tools from `autograder` (the check and hand-in cells'
+  imports, `gradient_check`) and top-level statements that use what they import or call
+  `check_here` / `submit_here`. A function a student wrote into a check cell stays, and so
+  does a function that uses them (calling it is its business).
 - Outputs and markdown: never read.
 
 Every cell runs in a `try`: a cell that raises at import (a NameError in a half-done scratch
@@ -68,8 +69,8 @@ def notebook_source(data: bytes, name: str) -> str:
     body: list[ast.stmt] = list(ast.parse(f"__backprop_notebook__ = {name!r}\n" + PRELUDE).body)
     checker: set[str] = set(CHECKER_NAMES)
     for number, cell in enumerate(notebook.cells, start=1):
-        if cell.cell_type != "code" or "check" in cell.metadata.get("tags", []):
-            continue
+        if cell.cell_type != "code":
+            continue  # check cells are code: what calls the checker goes, a def written there stays
         source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
         if not source.strip():
             continue
