@@ -429,3 +429,24 @@ def test_otter_refuses_several_loose_notebooks(tmp_path, questions):
         patch.chdir(folder)
         with pytest.raises(Exception, match="More than one .ipynb file"):
             PythonRunner.resolve_submission_path(None)
+
+
+def test_the_release_hands_in_from_its_notebooks_folder(tmp_path):
+    """The student release (no hidden cases, no solutions) runs the hand-in cell's code from
+    its notebooks/ folder: the zip lands there and holds the notebooks."""
+    out = tmp_path / "release"
+    done = runner.invoke(app, ["release", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    code = "from autograder.grading.submit import submit_here\nsubmit_here()"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=out / "notebooks",
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(out)},
+        timeout=300,
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    names = zipfile.ZipFile(out / "notebooks" / "submission.zip").namelist()
+    assert {f"exercises/{m}.ipynb" for m in MODULES} <= set(names), names
+    assert "public tests: 0/" in done.stdout
