@@ -5,8 +5,10 @@ comparisons, values, results files, memory and output): each attack's exercise f
 notebooks (one code cell per top-level statement group, as Jupyter users split a module), its
 helper modules stay .py, and the honest module is the instructor notebook. Graded as
 tests/test_tampering.py grades the .py versions (in a guarded process of its own, as run and
-through `backprop check`'s engine): every faked question scores 0 and the honest module keeps
-the points its questions are worth, nothing is left behind, nothing leaks.
+through `backprop check`'s engine; and the attacks on the solutions inside the Gradescope zip,
+one per module, packed as notebooks by `backprop submit`, under `otter run`): every faked
+question scores 0 and the honest module keeps the points its questions are worth, nothing is
+left behind, nothing leaks.
 """
 
 from __future__ import annotations
@@ -20,19 +22,23 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.grading.gradescope.export import pack_submission
 from autograder.notebooks import NOTEBOOKS, _chunks
-from autograder.paths import MODEL_MODULES
-from tests.corpus.tampering import ATTACKS, LEAK, OPT, SIG, Attack, render
+from autograder.paths import EXERCISES, MODEL_MODULES
+from tests.corpus.tampering import ATTACKS, LEAK, OPT, PACKED, SIG, Attack, render
 from tests.test_tampering import (
     DELAY,
     GRADE_TIMEOUT,
     GRADER,
+    autograder_zip,  # noqa: F401 - fixture
     leftovers,
     new_token,
+    otter_problems,
     possible,  # noqa: F401 - fixtures
     public_possible,  # noqa: F401
     question_ids,  # noqa: F401
     run_guarded,
+    run_otter,
     scores_problems,
     strays,
     survivors,
@@ -126,3 +132,32 @@ def test_attack_as_notebook_earns_nothing(
     problems += leftovers(marker) + leftovers(cwd) + strays([token])
     problems += [f"left a process: {p}" for p in survivors([token])]
     assert not problems, f"{attack.name} as a notebook ({attack.note}):\n" + "\n".join(problems)
+
+
+def test_otter_packed_stealing_attacks_as_notebooks(
+    autograder_zip,  # noqa: F811
+    tmp_path,
+    question_ids,  # noqa: F811
+):
+    """One otter run: the search attacks of test_tampering's otter test, one per module, each a
+    notebook, in the zip `backprop submit` / submit_here packs."""
+    folder, marker, token = tmp_path / "work", tmp_path / "marker", new_token()
+    shutil.copytree(EXERCISES, folder)
+    marker.mkdir()
+    for attack in PACKED:
+        for name, source in render(attack, str(marker), token).items():
+            stem = name.removesuffix(".py")
+            if stem in EXERCISE_MODULES:
+                (folder / name).unlink(missing_ok=True)
+                (folder / f"{stem}.ipynb").write_text(as_notebook(source))
+            else:
+                (folder / name).write_text(source)
+    submission = tmp_path / "submission.zip"
+    packed = pack_submission(folder, submission)
+    assert sum(n.endswith(".ipynb") for n in packed) == len(PACKED)
+
+    run, scores, text = run_otter(autograder_zip, submission, tmp_path)
+
+    problems = otter_problems(PACKED, run, scores, text, question_ids)
+    problems += leftovers(marker) + [f"left a process: {p}" for p in survivors([token])]
+    assert not problems, "\n".join(problems)
