@@ -11,6 +11,11 @@ block in the solution) is followed by a check cell that grades it where the stud
     from autograder.grading.check import check_here
     check_here("two_layer_sigmoid.backward", globals())
 
+A student notebook ends with a cell that hands the work in (grading/submit.py):
+
+    from autograder.grading.submit import submit_here
+    submit_here()
+
 The Markdown cells hold the notes' equations (INTROS below) and each function's summary line.
 `backprop notebooks` rewrites notebooks/; a test fails when the committed ones are stale.
 """
@@ -157,6 +162,13 @@ HOW_TO = {
 }
 
 CHECK = 'from autograder.grading.check import check_here\ncheck_here("{question}", globals())'
+SUBMIT = "from autograder.grading.submit import submit_here\nsubmit_here()"
+HAND_IN = (
+    "## Hand in\n\nSave this notebook (File > Save), then run the cell below. It runs the public "
+    "tests on every notebook of this folder and writes `submission.zip` next to them: upload "
+    "that zip to Gradescope (not the loose notebooks). In a terminal, `backprop submit FOLDER` "
+    "does the same."
+)
 
 
 def _graded(solution_source: str) -> set[str]:
@@ -242,6 +254,11 @@ def build_notebook(module: str, kind: str, solutions: Path = SOLUTIONS) -> nbfor
                 "through it, `backprop plot landscape --use-exercises`."
             )
         )
+    if kind == "exercises":
+        cells.append(nbformat.v4.new_markdown_cell(HAND_IN))
+        submit = nbformat.v4.new_code_cell(SUBMIT)
+        submit.metadata["tags"] = ["submit"]
+        cells.append(submit)
     for number, cell in enumerate(cells):
         cell.id = f"{module.replace('_', '-')}-{number:02d}"  # stable ids: the files diff cleanly
     notebook = nbformat.v4.new_notebook(cells=cells)

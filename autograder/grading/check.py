@@ -52,6 +52,12 @@ def render(result: SubmissionResult, width: int = 110) -> str:
         f"public tests: {result.total:g}/{result.possible:g} points. Hidden tests, run when your "
         "work is graded, compare your functions with the reference on more inputs."
     )
+    notebooks = [path for path in result.graded.values() if path.endswith(".ipynb")]
+    if notebooks:
+        graded = "graded notebooks (their code cells): " + ", ".join(notebooks)
+        console.print(graded, soft_wrap=True)
+    if result.status != "ok":  # which file was graded, skipped cells, missing files...
+        console.print("status: " + result.status.replace("[", "\\["), soft_wrap=True)
     if result.printed.strip():
         console.print("your code printed (first lines):\n" + result.printed[:1500])
     return buffer.getvalue()

@@ -86,17 +86,26 @@ def gradescope(
 
 
 def submit(
-    folder: Path = typer.Argument(paths.EXERCISES, help="Your exercise files."),
+    folder: Path = typer.Argument(
+        paths.EXERCISES, help="Your exercise files or notebooks (a folder)."
+    ),
     out: Path = typer.Option(Path("submission.zip"), "--out", help="The zip to upload."),
 ) -> None:
-    """Pack your exercise files into submission.zip for Gradescope."""
-    from autograder.grading.gradescope.export import pack_submission
+    """Run the public tests on your exercise files (or notebooks) and pack submission.zip for
+    Gradescope."""
+    from autograder.grading.submit import submit_folder
 
-    names = pack_submission(folder, out)
-    if not names:
-        typer.echo(f"error: no exercise files found in {folder}")
+    if not folder.is_dir():
+        typer.echo(f"error: {folder} is not a folder; give the folder holding your exercise files")
         raise typer.Exit(2)
-    typer.echo(f"wrote {out} with {', '.join(names)}. Upload it to Gradescope.")
+    if not out.parent.is_dir():
+        typer.echo(f"error: cannot write {out}: {out.parent} is not a folder")
+        raise typer.Exit(2)
+    submitted = submit_folder(folder, out)
+    if submitted is None:
+        typer.echo(f"error: no exercise files or notebooks found in {folder}")
+        raise typer.Exit(2)
+    typer.echo(submitted.summary())
 
 
 def register(app: typer.Typer) -> None:

@@ -18,6 +18,8 @@ from autograder.grading.cases.assignment import build_questions
 from autograder.grading.cases.question import CallFailed, Question, record_value
 from autograder.grading.sandbox.jail import REFUSAL
 from autograder.grading.sandbox.parent import run_job
+from autograder.grading.submission.names import SUFFIXES, choose
+from autograder.grading.submission.notebook import NotANotebook, notebook_source, skipped_notes
 from autograder.paths import MODEL_MODULES
 
 SUBMISSION_FILES = [f"{m}.py" for m in (*MODEL_MODULES, "optimizers", "derivations")]
@@ -64,6 +66,7 @@ class SubmissionResult:
     events: list[str] = field(default_factory=list)
     printed: str = ""
     jail: str = ""  # how the student's code was fenced in, e.g. "chroot + own uid + audit hook"
+    graded: dict[str, str] = field(default_factory=dict)  # module -> the file graded for it
 
     @property
     def total(self) -> float:
@@ -79,20 +82,35 @@ HELPER_BYTES = 256 * 1024  # and this large each
 ZIP_PY_FILES = 500  # .py files taken from a zip at most (a zip of 10,000 is not a submission)
 
 
+NOTEBOOK_BYTES = 64 * 2**20  # a notebook's outputs (plots) may be large; its code is not
+
+
 class Files(dict):
-    """name -> path of the files a submission is graded on; `notes` says what was left out."""
+    """name -> path of the files a submission is graded on (`<module>.py` -> the file, or the
+    source made from the notebook graded for that module); `origin` maps a name to the file the
+    student handed in, `graded` a module to that file's path inside the submission, and `notes`
+    says what was chosen or left out."""
 
     notes: list[str]
+    origin: dict[str, Path]
+    graded: dict[str, str]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.notes = []
+        self.origin = {}
+        self.graded = {}
 
 
 def find_files(path: Path, exclude: tuple[str, ...] = ()) -> tuple[Files, Path | None]:
-    """The exercise files of a submission folder or zip (at any depth; the shallowest wins),
-    ignoring top-level folders named in `exclude`, plus the student's own modules they import
-    (see find_helpers). Returns them and, for a zip, the temporary folder to delete afterwards."""
+    """The exercise files of a submission folder or zip (at any depth), `.py` or `.ipynb`, the
+    one graded for each module chosen by submission/names.py's rule, ignoring top-level folders
+    named in `exclude`, plus the student's own modules they import (see find_helpers). A graded
+    notebook becomes its module's source (submission/notebook.py), written to a scratch folder.
+    Returns the files and the scratch folder to delete afterwards (or None).
+
+    This is the one place that decides which file is graded for a module: `backprop check`,
+    `grade`, `submit`, the otter plugin and the otter test files all call it."""
     scratch = None
     if path.is_file() and path.suffix == ".zip":
         scratch = Path(tempfile.mkdtemp(prefix="backprop-zip-"))
@@ -100,25 +118,51 @@ def find_files(path: Path, exclude: tuple[str, ...] = ()) -> tuple[Files, Path |
         root = scratch
     else:
         root = path
+    found = [p for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file()]
+    found = [p for p in found if p.relative_to(root).parts[0] not in exclude]
+    candidates = sorted(found, key=lambda p: (len(p.relative_to(root).parts), str(p)))
     files = Files()
-    candidates = sorted(root.rglob("*.py"), key=lambda p: (len(p.relative_to(root).parts), str(p)))
-    candidates = [c for c in candidates if c.relative_to(root).parts[0] not in exclude]
-    for candidate in candidates:
-        if candidate.name in SUBMISSION_FILES and candidate.name not in files:
-            files[candidate.name] = candidate
-    find_helpers(files, candidates)
+    for module, choice in choose(candidates, root).items():
+        name = f"{module}.py"
+        files.origin[name] = choice.graded.path
+        files.graded[module] = choice.graded.relative
+        if choice.note:
+            files.notes.append(choice.note)
+        if not choice.notebook:
+            files[name] = choice.graded.path
+            continue
+        if scratch is None:
+            scratch = Path(tempfile.mkdtemp(prefix="backprop-nb-"))
+        target = scratch / ".backprop-notebooks" / name
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(_notebook_module(choice.graded.path, choice.graded.relative))
+        files[name] = target
+    find_helpers(files, [c for c in candidates if c.suffix == ".py"])
     return files, scratch
 
 
+def _notebook_module(path: Path, relative: str) -> str:
+    """The module source graded for a notebook; one that cannot be read fails at import, with
+    the reason (every question of the module then says it)."""
+    try:
+        if path.stat().st_size > NOTEBOOK_BYTES:
+            raise NotANotebook(f"{relative} is larger than {NOTEBOOK_BYTES >> 20} MiB")
+        return notebook_source(path.read_bytes(), relative)
+    except (NotANotebook, OSError) as exc:
+        return f"raise ImportError({str(exc)!r})\n"
+
+
 def _extract_python(archive_path: Path, scratch: Path) -> None:
-    """The .py files of a zip, under their own relative paths (none leaves `scratch`)."""
+    """The .py and .ipynb files of a zip, under their own relative paths (none leaves
+    `scratch`)."""
     with zipfile.ZipFile(archive_path) as archive:
         taken = 0
         for info in archive.infolist():
             parts = PurePosixPath(info.filename.replace("\\", "/")).parts
-            if info.is_dir() or not parts or not parts[-1].endswith(".py"):
+            if info.is_dir() or not parts or not parts[-1].endswith(SUFFIXES):
                 continue
-            if info.file_size >= 2**20 or any(p in ("", ".", "..") or "/" in p for p in parts):
+            largest = NOTEBOOK_BYTES if parts[-1].endswith(".ipynb") else 2**20
+            if info.file_size >= largest or any(p in ("", ".", "..") or "/" in p for p in parts):
                 continue
             if parts[0] == "/" or ":" in parts[0] or taken >= ZIP_PY_FILES:
                 continue
@@ -132,7 +176,7 @@ def find_helpers(files: Files, candidates: list[Path]) -> None:
     """Add the student's own modules: a .py beside an exercise file, not an exercise file, that
     an exercise file (or a helper) imports by name; at most HELPER_COUNT of HELPER_BYTES each
     (`files.notes` names any left out)."""
-    folders = {p.parent for p in files.values()}
+    folders = {p.parent for p in files.origin.values()}
     beside = {}
     for candidate in candidates:
         name = candidate.stem
@@ -151,7 +195,7 @@ def find_helpers(files: Files, candidates: list[Path]) -> None:
         elif sum(n not in SUBMISSION_FILES for n in files) >= HELPER_COUNT:
             files.notes.append(f"{name}.py left out: more than {HELPER_COUNT} helper files")
         else:
-            files[f"{name}.py"] = beside[name]
+            files[f"{name}.py"] = files.origin[f"{name}.py"] = beside[name]
 
 
 def _imported_tops(path: Path) -> set[str]:
@@ -215,10 +259,16 @@ def grade_files(
         for q in questions
     ]
     missing = sorted({q.module for q in questions} - {f.removesuffix(".py") for f in files})
-    status = _status(results, outcome, missing, getattr(files, "notes", []))
+    notes = list(getattr(files, "notes", []))
+    graded = dict(getattr(files, "graded", {}))
+    if outcome and any(path.endswith(".ipynb") for path in graded.values()):
+        notes += skipped_notes(outcome.output)
+    status = _status(results, outcome, missing, notes)
     if outcome is None:
-        return SubmissionResult(name, results, status)
-    return SubmissionResult(name, results, status, outcome.events, outcome.output, outcome.jail)
+        return SubmissionResult(name, results, status, graded=graded)
+    return SubmissionResult(
+        name, results, status, outcome.events, outcome.output, outcome.jail, graded
+    )
 
 
 def _judge_case(question, case, files, outcome) -> CaseResult:

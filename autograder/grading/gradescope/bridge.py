@@ -7,6 +7,7 @@ child process, once per kernel, and each otter test case passes or fails with th
 
 from __future__ import annotations
 
+import shutil
 from functools import cache
 from pathlib import Path
 
@@ -18,8 +19,17 @@ SUPPORT = "backprop_grader"  # the folder of the autograder zip that holds this 
 
 @cache
 def graded_questions(root: str) -> dict:
-    files, _ = find_files(Path(root), exclude=(SUPPORT, "tests"))
-    result = grade_files(files, build_questions(), "submission")
+    # the plugin moved the exercise files to exercises/; what is left at the top (otter's
+    # emptied submission.py or notebook) must not be a candidate
+    folder = Path(root) / "exercises"
+    files, scratch = find_files(
+        folder if folder.is_dir() else Path(root), exclude=(SUPPORT, "tests")
+    )
+    try:
+        result = grade_files(files, build_questions(), "submission")
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
     return {q.id: q for q in result.questions}
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from autograder import paths
 from autograder.grading.cases.question import Question
 from autograder.grading.gradescope.bridge import SUPPORT
-from autograder.grading.runner import SUBMISSION_FILES, find_files
+from autograder.grading.runner import find_files
 
 PLUGIN = "autograder.grading.gradescope.plugin.BackpropPlugin"
 
@@ -158,14 +158,18 @@ SUBMISSION_README = '"""Packed by `backprop submit`: the exercise files are in e
 
 
 def pack_submission(folder: Path, out: Path) -> list[str]:
-    """submission.zip for Gradescope: one top-level .py (otter requires exactly one) and the
-    exercise files under exercises/, with the student's own modules they import. Returns the
-    names packed."""
-    names = [name for name in SUBMISSION_FILES if (folder / name).is_file()]
-    files, _ = find_files(folder) if folder.is_dir() else ({}, None)
-    names += sorted(n for n, p in files.items() if n not in names and p.parent == folder)
+    """submission.zip for Gradescope: one top-level .py (otter requires exactly one, and refuses
+    several loose notebooks) and, under exercises/, the file graded for each module among those
+    directly in `folder` (a .py or a notebook, as runner.find_files chooses), with the student's
+    own modules they import. Returns the names packed."""
+    if not folder.is_dir():
+        return []
+    files, scratch = find_files(folder)
+    if scratch:
+        shutil.rmtree(scratch, ignore_errors=True)
+    originals = sorted({p for p in files.origin.values() if p.parent == folder})
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("submission.py", SUBMISSION_README)
-        for name in names:
-            archive.write(folder / name, f"exercises/{name}")
-    return names
+        for path in originals:
+            archive.write(path, f"exercises/{path.name}")
+    return [path.name for path in originals]

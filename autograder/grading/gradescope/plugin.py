@@ -5,7 +5,8 @@ reads the scores back from a pickle written by that kernel: a submission could p
 numpy or our checker there, or write the pickle itself. This plugin, run by otter's own process
 before the kernel starts, closes that door:
 
-- before_grading: the submission folder keeps only the exercise files (moved to exercises/),
+- before_grading: the submission folder keeps only the exercise files (moved to exercises/; a
+  notebook as the module source made from its code cells, the file runner.find_files grades),
   our tests and a fresh copy of our support package (a student's folder of the same name, or a
   numpy.py or otter/ meant to shadow an import, is deleted);
 - before_execution: the kernel runs an empty notebook instead of the student's script.
@@ -40,15 +41,21 @@ def sanitize(folder: Path, support: Path) -> list[str]:
     """Leave `folder` holding the exercise files under exercises/, otter's tests, a fresh copy of
     `support` and the top-level script otter reads (emptied: it never runs, and a file named
     like a module must not shadow an import in the kernel). Returns the exercise files kept."""
-    files, _ = find_files(folder, exclude=(SUPPORT, "tests"))
-    contents = {name: path.read_bytes() for name, path in files.items()}
+    files, scratch = find_files(folder, exclude=(SUPPORT, "tests"))
+    try:
+        contents = {name: path.read_bytes() for name, path in files.items()}
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
     for entry in folder.iterdir():
         if entry.name == "tests" and not entry.is_symlink():
             continue  # otter copied these from the autograder, over anything the student sent
-        script = entry.suffix == ".py" and entry.is_file() and not entry.is_symlink()
+        regular = entry.is_file() and not entry.is_symlink()
         _remove(entry)
-        if script:
+        if regular and entry.suffix == ".py":
             entry.write_text(NOTICE)
+        elif regular and entry.suffix == ".ipynb":  # otter's submission when it is the only one
+            nbformat.write(BackpropPlugin.before_execution(None, None), entry)
     shutil.copytree(support, folder / SUPPORT)
     (folder / "exercises").mkdir()
     for name, data in contents.items():
