@@ -59,6 +59,9 @@ def gradescope_json(result: SubmissionResult) -> dict:
             "max_score": q.possible,
             "visibility": "visible",
             "output": q.feedback(show_hidden_names=True),
+            # Gradescope keeps a test's extra_data as it is; the class report reads the
+            # names of the mistakes diagnosed from here (never the prose of the output)
+            "extra_data": {"mistakes": q.mistakes},
         }
         for q in result.questions
     ]

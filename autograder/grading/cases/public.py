@@ -43,7 +43,7 @@ def check_params_dict(label: str, params, module: str, dims: dict) -> str | None
     for key, shape in spec.items():
         _, problem = as_numeric(params[key], resolve(shape, dims))
         if problem:
-            return f"{label}: params[{key!r}]: {problem}"
+            return f"{label}: params[{key!r}]: " + problem
     return None
 
 
@@ -147,7 +147,7 @@ def check_forward_output(value, module: str, dims: dict) -> str | None:
     yhat, cache = out
     _, problem = as_numeric(yhat, (1, dims["m"]))
     if problem:
-        return f"{label}: yhat: {problem}"
+        return f"{label}: yhat: " + problem
     if not isinstance(cache, dict):
         return f"{label}: cache must be a dict, got {describe(cache)}"
     missing = [key for key in CACHE[module] if key not in cache]
@@ -156,7 +156,7 @@ def check_forward_output(value, module: str, dims: dict) -> str | None:
     for key, shape in CACHE[module].items():
         _, problem = as_numeric(cache[key], resolve(shape, dims))
         if problem:
-            return f"{label}: cache[{key!r}]: {problem}"
+            return f"{label}: cache[{key!r}]: " + problem
     return None
 
 
@@ -175,7 +175,7 @@ def _loss_case(module: str) -> Case:
                 return f"{label} must not modify yhat or y"
             result, problem = as_numeric(value["result"], ())
             if problem:
-                return f"{label}: {problem}"
+                return f"{label}: " + problem
             if result < 0:
                 return f"{label} returned a negative loss; it is a mean of non-negative terms"
         if LOSS[module] == MSE and float(values[1]["result"]) != 0.0:
@@ -207,7 +207,7 @@ def _backward_cases(module: str) -> list[Case]:
         for key, shape in PARAMS[module].items():
             _, problem = as_numeric(grads[key], resolve(shape, dims))
             if problem:
-                return f"{label}: grads[{key!r}]: {problem}"
+                return f"{label}: grads[{key!r}]: " + problem
         return None
 
     def judge_gradcheck(values):
@@ -266,7 +266,7 @@ def _optimizer_case(cls: str) -> Case:
         trace = values[0]["trace"]
         got, problem = as_numeric(trace[0].get("w"), ())
         if problem:
-            return f"{label}: params['w'] after one step: {problem}"
+            return f"{label}: params['w'] after one step: " + problem
         if abs(got - expected) > 1e-9:
             return (
                 f"{label}: one step from p = 1.0 with g = 0.5, lr = 0.1"

@@ -15,6 +15,7 @@ from functools import cache
 import numpy as np
 
 from autograder.contract import BCE, CACHE, LOSS, PARAMS, uses_hidden_layer
+from autograder.feedback import Feedback
 from autograder.grading.cases.compare import as_numeric, close, mismatch
 from autograder.grading.cases.public import (
     check_batches,
@@ -386,8 +387,10 @@ def _optimizer_cases(cls):
                         return f"{label} lost the key {key!r} of params"
                     alts = {lab: v[step - 1][key] for lab, v in variants.items()}
                     if cls == "Adam" and step == 1 and not _finite(got[key]):
-                        return (
-                            f"{label}: params[{key!r}] after step 1 holds nan or inf; {T_AFTER_USE}"
+                        return Feedback(
+                            f"{label}: params[{key!r}] after step 1 holds nan or inf; "
+                            + T_AFTER_USE,
+                            "t is incremented after it is used",
                         )
                     problem = mismatch(
                         f"{label}: params[{key!r}] after step {step}",
