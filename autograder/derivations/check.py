@@ -234,7 +234,7 @@ def _prepare_scalar(key: tuple, question: Question) -> _Prepared:
 
         from autograder.derivations import symbolic
 
-        with mpmath.workdps(evaluate.DIGITS + 20):
+        with evaluate.workdps(evaluate.DIGITS + 20):
             return _build_scalar(mpmath, symbolic)
 
     def _build_scalar(mpmath, symbolic):
@@ -397,7 +397,7 @@ def _scale(value, factor: float, scalar: bool):
     if scalar:
         import mpmath
 
-        with mpmath.workdps(evaluate.DIGITS + 10):
+        with evaluate.workdps(evaluate.DIGITS + 10):
             return value * mpmath.mpf(Fraction(factor).numerator) / Fraction(factor).denominator
     return value * factor
 
@@ -419,7 +419,7 @@ def _close_scalar(student, reference) -> bool:
 
     if not (mpmath.isfinite(student) and mpmath.isfinite(reference)):
         return False
-    with mpmath.workdps(evaluate.DIGITS + 10):
+    with evaluate.workdps(evaluate.DIGITS + 10):
         tolerance = mpmath.mpf(RTOL_SCALAR.numerator) / RTOL_SCALAR.denominator
         return abs(student - reference) <= tolerance * max(1, abs(student), abs(reference))
 
