@@ -30,14 +30,14 @@ def _pyplot():
 
 
 def score_histogram(summary: Summary):
-    """Submissions per band of 10% of the total score (the last band holds 100%)."""
+    """Submissions per band of 5% of the total score (the last band holds 100%)."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6.4, 2.6), layout="constrained")
-    bins = [10 * i for i in range(11)]
+    fig, ax = plt.subplots(figsize=(6.8, 2.6), layout="constrained")
+    bins = [5 * i for i in range(21)]
     percents = [min(max(p, 0.0), 100.0) for p in summary.percents]
     counts, _, bars = ax.hist(percents, bins=bins, color=CODE_COLOR, edgecolor="white")
     ax.bar_label(bars, labels=[f"{int(c)}" if c else "" for c in counts], fontsize=8, padding=1)
-    ax.set_xticks(bins, [f"{b}%" for b in bins])
+    ax.set_xticks(bins[::2], [f"{b}%" for b in bins[::2]])
     ax.set_xlim(0, 100)
     ax.set_xlabel("total score")
     ax.set_ylabel("submissions")
@@ -50,13 +50,14 @@ def question_means(summary: Summary):
     """One horizontal bar per question: its mean score as a percent of its points."""
     plt = _pyplot()
     questions = summary.questions
-    height = 0.9 + 0.17 * len(questions)
-    fig, ax = plt.subplots(figsize=(6.4, height), layout="constrained")
+    # about as wide as the page, so that the text keeps its size on screen and paper
+    height = 0.8 + 0.16 * len(questions)
+    fig, ax = plt.subplots(figsize=(9.0, height), layout="constrained")
     y = list(range(len(questions)))
     colors = [DERIVATION_COLOR if q.derivation else CODE_COLOR for q in questions]
     ax.barh(y, [q.mean_percent for q in questions], color=colors, height=0.7)
-    ax.set_yticks(y, [f"{q.id} ({q.points:g})" for q in questions], fontsize=7)
-    ax.invert_yaxis()  # the assignment's order, top to bottom
+    ax.set_yticks(y, [f"{q.id} ({q.points:g})" for q in questions], fontsize=8)
+    ax.set_ylim(len(questions) - 0.5, -0.5)  # the assignment's order, top to bottom
     ax.set_xlim(0, 100)
     ax.set_xticks(range(0, 101, 20), [f"{x}%" for x in range(0, 101, 20)])
     ax.xaxis.set_ticks_position("both")

@@ -144,8 +144,8 @@ def flag(row: Row) -> Flag | None:
 def summary_lines(summary: Summary) -> list[str]:
     """Three lines for the end of `backprop grade`."""
     lines = [
-        f"class: mean {summary.mean:g}/{summary.possible:g} ({summary.mean_percent:.1f}%), "
-        f"median {summary.median:g}, {summary.full_marks} at full marks, {summary.zero} at zero"
+        f"class: mean {summary.mean:.2f}/{summary.possible:g} ({summary.mean_percent:.1f}%), "
+        f"median {summary.median:.2f}, {summary.full_marks} at full marks, {summary.zero} at zero"
     ]
     top = summary.top_mistakes(1)
     lines.append(
