@@ -127,6 +127,7 @@ def test_mutants_and_wrong_answers_are_named_and_the_correct_are_not(graded):
     assert named("derivations-wrong", "derivations.univariate_dw") == ["missing 2/m"]
     assert named("derivations-wrong", "derivations.multivariate_dw") == ["transposed"]
     assert named("derivations-wrong", "derivations.multivariate_db") == ["syntax error"]
+    assert named("modifies-inputs", "two_layer_sigmoid.backward") == ["modifies its inputs"]
     qid, _, mistake = misconception_answer()
     assert named("derivations-misconception", f"derivations.{qid}") == [mistake]
 

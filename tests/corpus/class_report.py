@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from autograder.paths import EXERCISES, MODEL_MODULES, SOLUTIONS
-from tests.corpus.failures import FAILURES
+from tests.corpus.failures import FAILURES, in_function
 from tests.corpus.mutants import MUTANTS
 from tests.corpus.tampering import ATTACKS, render
 
@@ -83,6 +83,9 @@ def build_class(root: Path, marker: Path, mistakes: dict[str, int] | None = None
         )
     )
     made.append(answers(root / "derivations-factor", {"univariate_dw": "(yhat - y) @ x.T"}))
+    mutates = solutions(root / "modifies-inputs")
+    (mutates / "two_layer_sigmoid.py").write_text(in_function("backward", "X[0, 0] += 1.0"))
+    made.append(mutates)
     made.append(failure(root / "crashes", "os-exit-at-import"))
     made.append(failure(root / "hangs", "infinite-loop-in-init-params"))
     made.append(failure(root / "syntax-error", "syntax-error"))

@@ -53,6 +53,7 @@ KEPT_EXAMPLES_AXIS = "a broadcast kept the examples axis (a sum over the example
 EXTRA_COLUMNS = "a broadcast or a product with the wrong operand produced extra columns"
 DROPPED_DIMENSION = "a dimension was dropped"
 NOT_A_SCALAR = "an array where a scalar belongs"
+MODIFIES_INPUTS = "modifies its inputs"
 
 
 def _shape_message(got: tuple, shape: tuple) -> str:

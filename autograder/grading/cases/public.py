@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.contract import CACHE, LOSS, MSE, PARAMS, resolve, uses_hidden_layer
-from autograder.grading.cases.compare import as_numeric, describe, relative_error
+from autograder.feedback import Feedback
+from autograder.grading.cases.compare import MODIFIES_INPUTS, as_numeric, describe, relative_error
 from autograder.grading.cases.question import OPTIMIZER_CLASSES, Case, make_call
 from autograder.grading.sandbox.child import ProbeModel
 from autograder.paths import MODEL_MODULES
@@ -140,7 +141,9 @@ def _forward_case(module: str) -> Case:
 def check_forward_output(value, module: str, dims: dict) -> str | None:
     label = f"{module}.forward"
     if value["mutated"]:
-        return f"{label} must not modify its inputs (it changed params or X)"
+        return Feedback(
+            f"{label} must not modify its inputs (it changed params or X)", MODIFIES_INPUTS
+        )
     out = value["result"]
     if not (isinstance(out, list) and len(out) == 2):
         return f"{label} must return a pair (yhat, cache), got {describe(out)}"
@@ -172,7 +175,7 @@ def _loss_case(module: str) -> Case:
         label = f"{module}.loss"
         for value in values:
             if value["mutated"]:
-                return f"{label} must not modify yhat or y"
+                return Feedback(f"{label} must not modify yhat or y", MODIFIES_INPUTS)
             result, problem = as_numeric(value["result"], ())
             if problem:
                 return f"{label}: " + problem

@@ -16,7 +16,7 @@ import numpy as np
 
 from autograder.contract import BCE, CACHE, LOSS, PARAMS, uses_hidden_layer
 from autograder.feedback import Feedback
-from autograder.grading.cases.compare import as_numeric, close, mismatch
+from autograder.grading.cases.compare import MODIFIES_INPUTS, as_numeric, close, mismatch
 from autograder.grading.cases.public import (
     check_batches,
     check_forward_output,
@@ -316,7 +316,10 @@ def _backward_cases(module):
                 values, probs, mistakes, strict=True
             ):
                 if value["mutated"]:
-                    return f"{module}.backward must not modify its inputs (params, cache, X or y)"
+                    return Feedback(
+                        f"{module}.backward must not modify its inputs (params, cache, X or y)",
+                        MODIFIES_INPUTS,
+                    )
                 got = value["result"]
                 if not isinstance(got, dict) or key not in got:
                     return f"{module}.backward must return a dict with the key {key!r}"
@@ -380,7 +383,7 @@ def _optimizer_cases(cls):
         def judge(values):
             label = f"optimizers.{cls}.step"
             if values[0]["grads_mutated"]:
-                return f"{label} must not modify grads"
+                return Feedback(f"{label} must not modify grads", MODIFIES_INPUTS)
             for step, (got, want) in enumerate(zip(values[0]["trace"], expected, strict=True), 1):
                 for key in want:
                     if not isinstance(got, dict) or key not in got:
