@@ -356,3 +356,25 @@ def test_the_page_renders_in_headless_chromium(graded, tmp_path):
     assert any(
         abs(r - 0x3B) < 8 and abs(g - 0x6E) < 8 and abs(b - 0xA8) < 8 for _, (r, g, b) in colors
     )
+
+
+# ------------------------------------------------------------------ Feedback
+def test_feedback_keeps_its_mistake_through_concatenation_not_formatting():
+    from autograder.feedback import Feedback, mistake_of
+    from autograder.grading.cases.compare import mismatch
+
+    problem = Feedback("the factor 2/m is missing", "missing 2/m")
+    assert mistake_of("label: " + problem) == "missing 2/m"
+    assert mistake_of(problem + " (m = 7)") == "missing 2/m"
+    assert mistake_of(f"label: {problem}") is None  # why the judges concatenate
+    assert mistake_of("plain text") is None and "label: " + problem == "label: " + str(problem)
+    import numpy as np
+
+    expected = np.arange(1.0, 13.0).reshape(3, 4)
+    assert mistake_of(mismatch("g", expected * 4, expected, m=4)) == "the factor 1/m is missing"
+    assert mistake_of(mismatch("g", expected.T, expected)) == "the result is transposed"
+    wrong = expected + 1
+    assert mistake_of(mismatch("g", wrong, expected, mistakes={"bias missing": wrong})) == (
+        "bias missing"
+    )
+    assert mismatch("g", expected, expected) is None
