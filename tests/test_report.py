@@ -79,7 +79,9 @@ def section(text: str, title: str) -> str:
 def reported_mistakes(text: str) -> dict[tuple[str, str], tuple[int, list[str]]]:
     """{(question, mistake): (count, who)} as the page's mistake tables show them."""
     found = {}
-    for body in re.findall(r'<tbody class="question">(.*?)</tbody>', text, re.S):
+    for body in re.findall(
+        r'<tbody class="question">(.*?)</tbody>', text.replace("<wbr>", ""), re.S
+    ):
         qid = html.unescape(re.search(r'<td class="qid" rowspan="\d+">([^<]+)<br>', body)[1])
         rows = re.findall(
             r'<td>([^<]*)</td><td class="num count">(\d+)</td><td class="who">([^<]*)</td>', body

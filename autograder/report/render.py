@@ -14,6 +14,7 @@ GENERATOR = "backprop report"
 
 def render(results: Results, summary: Summary, figures: dict[str, str]) -> str:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+    from markupsafe import Markup, escape
 
     env = Environment(
         loader=PackageLoader("autograder.report", "templates"),
@@ -23,6 +24,8 @@ def render(results: Results, summary: Summary, figures: dict[str, str]) -> str:
         lstrip_blocks=True,
     )
     env.filters["pts"] = lambda x: f"{x:g}"
+    # a question id may wrap after a dot (module.function), never inside a name
+    env.filters["wbr"] = lambda text: Markup(".<wbr>").join(escape(p) for p in text.split("."))
     template = env.get_template("report.html.j2")
     return template.render(
         generator=GENERATOR,
