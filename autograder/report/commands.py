@@ -53,6 +53,9 @@ def report(
     except ReportError as exc:
         typer.echo(f"error: {exc}")
         raise typer.Exit(2) from None
+    except ImportError as exc:  # the student release does not install the report's libraries
+        typer.echo(f"error: the class report needs {exc.name or exc}; install backprop-exercises")
+        raise typer.Exit(2) from None
     typer.echo(f"wrote {page} (open it in a browser; it prints as it shows)")
 
 
