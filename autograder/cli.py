@@ -45,6 +45,7 @@ def _register_commands() -> None:
         "autograder.grading.commands",
         "autograder.plots.commands",
         "autograder.derivations.commands",
+        "autograder.report.commands",
     ):
         importlib.import_module(name).register(app)
 

@@ -311,3 +311,30 @@ def test_known_wrong_forms_get_their_feedback(qid, text, message, credit):
     assert not verdict.correct
     assert message in verdict.feedback, verdict.feedback
     assert verdict.credit == credit
+
+
+def test_mpmath_precision_is_held_by_one_check_at_a_time():
+    """mpmath's precision is global to the process: while one check computes at its precision,
+    another thread's precision context waits (without the lock, two checks whose contexts
+    cross leave one computing at the other's, or the default's, precision)."""
+    import threading
+
+    import mpmath
+
+    from autograder.derivations import evaluate
+
+    inside, seen = threading.Event(), []
+
+    def other():
+        inside.wait()
+        with evaluate.workdps(5):
+            seen.append("other")
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    with evaluate.workdps(50):
+        inside.set()
+        thread.join(0.3)  # the other thread would have changed the precision by now
+        seen.append(mpmath.mp.dps)
+    thread.join()
+    assert seen == [50, "other"]

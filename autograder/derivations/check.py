@@ -61,9 +61,37 @@ class Verdict:
     correct: bool
     credit: float
     feedback: str
+    # the diagnosis as a short name for the class report ("the 1/m of the mean is missing",
+    # "transposed", a misconception's feedback...): never a formula; not in to_dict, whose keys
+    # are documented
+    mistake: str = ""
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        del data["mistake"]
+        return data
+
+
+# the names of the diagnoses (Verdict.mistake) other than a misconception's
+NOT_ANSWERED_MISTAKE = "not answered"
+SYNTAX = "syntax error"
+SHAPES = "the shapes of an operation do not fit"
+WRONG_SHAPE = "the result has the wrong shape"
+TRANSPOSED_MISTAKE = "transposed"
+NOT_EQUIVALENT = "not equivalent"
+
+# the diagnosis of each constant factor (the factor's name, then its mistake)
+FACTOR_MISTAKES = {
+    "-1": "sign flipped",
+    "2": "an extra factor 2",
+    "1/2": "a factor 2 missing",
+    "-2": "a factor -2",
+    "-1/2": "a factor -1/2",
+    "m": "missing 1/m",
+    "1/m": "a 1/m too many",
+    "m/2": "missing 2/m",
+    "2/m": "a 2/m too many",
+}
 
 
 def _factors(scalar: bool):
@@ -110,7 +138,7 @@ def check_with(question: Question, text, time_limit: float = TIME_LIMIT) -> Verd
     """Check an answer to a Question object (a question file's, or a practice variant)."""
     qid = question.id
     if text is ...:
-        return Verdict(qid, "", False, 0.0, NOT_ANSWERED)
+        return Verdict(qid, "", False, 0.0, NOT_ANSWERED, NOT_ANSWERED_MISTAKE)
     if not isinstance(text, str):
         return Verdict(
             qid,
@@ -206,7 +234,7 @@ def _prepare_scalar(key: tuple, question: Question) -> _Prepared:
 
         from autograder.derivations import symbolic
 
-        with mpmath.workdps(evaluate.DIGITS + 20):
+        with evaluate.workdps(evaluate.DIGITS + 20):
             return _build_scalar(mpmath, symbolic)
 
     def _build_scalar(mpmath, symbolic):
@@ -250,12 +278,12 @@ def _check(question: Question, prepared: _Prepared, text: str, deadline: float) 
     try:
         tree = parse(text, question.names, scalar=scalar)
     except ParseError as error:
-        return Verdict(qid, "", False, 0.0, f"Syntax: {error}")
+        return Verdict(qid, "", False, 0.0, f"Syntax: {error}", SYNTAX)
     try:
         shape, tree = infer(tree, question.shapes)
     except ShapeError as error:
         read_as = to_text(resolve(tree, question.shapes))
-        return Verdict(qid, read_as, False, 0.0, f"Shapes: {error}")
+        return Verdict(qid, read_as, False, 0.0, f"Shapes: {error}", SHAPES)
     read_as = _render(tree, scalar)
     want = question.target_shape
     if not same(shape, want):
@@ -270,6 +298,7 @@ def _check(question: Question, prepared: _Prepared, text: str, deadline: float) 
                     f"Transposed: your result is {fmt(shape)}, the transpose of "
                     f"dL/d{question.target} {fmt(want)}; otherwise it is right. Transpose it "
                     f"(the gradient always has the shape of {question.target}).",
+                    TRANSPOSED_MISTAKE,
                 )
             return Verdict(
                 qid,
@@ -278,6 +307,7 @@ def _check(question: Question, prepared: _Prepared, text: str, deadline: float) 
                 0.0,
                 f"Shapes: your result is {fmt(shape)}, the transpose of the shape of "
                 f"{question.target} {fmt(want)}, and its values differ from the answer too.",
+                WRONG_SHAPE,
             )
         return Verdict(
             qid,
@@ -285,6 +315,7 @@ def _check(question: Question, prepared: _Prepared, text: str, deadline: float) 
             False,
             0.0,
             "Shapes: " + result_hint(shape, want, question.target, question.shapes),
+            WRONG_SHAPE,
         )
     student = _values(question, prepared, tree, deadline)
     if _all_close(student, prepared.reference, scalar):
@@ -297,6 +328,7 @@ def _check(question: Question, prepared: _Prepared, text: str, deadline: float) 
                 False,
                 wrong.credit,
                 f"Almost: {wrong.feedback}. (partial credit {wrong.credit:g})",
+                f"misconception: {wrong.feedback}",
             )
     ms = [1.0] * len(student) if scalar else [env["m"] for env in prepared.envs]
     for name, factor, feedback in _factors(scalar):
@@ -311,6 +343,7 @@ def _check(question: Question, prepared: _Prepared, text: str, deadline: float) 
                 FACTOR,
                 f"A constant factor off: {feedback} (your answer = {name} × the answer). "
                 f"(partial credit {FACTOR:g})",
+                FACTOR_MISTAKES[name],
             )
     return Verdict(
         qid,
@@ -319,6 +352,7 @@ def _check(question: Question, prepared: _Prepared, text: str, deadline: float) 
         0.0,
         f"Not equivalent: your formula has the right shape but its values differ from "
         f"dL/d{question.target} on random instances{_size_hint(student, prepared.reference)}.",
+        NOT_EQUIVALENT,
     )
 
 
@@ -363,7 +397,7 @@ def _scale(value, factor: float, scalar: bool):
     if scalar:
         import mpmath
 
-        with mpmath.workdps(evaluate.DIGITS + 10):
+        with evaluate.workdps(evaluate.DIGITS + 10):
             return value * mpmath.mpf(Fraction(factor).numerator) / Fraction(factor).denominator
     return value * factor
 
@@ -385,7 +419,7 @@ def _close_scalar(student, reference) -> bool:
 
     if not (mpmath.isfinite(student) and mpmath.isfinite(reference)):
         return False
-    with mpmath.workdps(evaluate.DIGITS + 10):
+    with evaluate.workdps(evaluate.DIGITS + 10):
         tolerance = mpmath.mpf(RTOL_SCALAR.numerator) / RTOL_SCALAR.denominator
         return abs(student - reference) <= tolerance * max(1, abs(student), abs(reference))
 

@@ -5,7 +5,9 @@ is a plain recursive interpreter; a deadline is checked at every node, and value
 
 from __future__ import annotations
 
+import threading
 import time
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -82,11 +84,25 @@ def _mp():
     return mpmath
 
 
+# mpmath's precision is one setting for the whole process (mp.dps), not one per thread: two
+# checks at once (`backprop grade` judges submissions in threads) would lower each other's
+# precision midway, and a right scalar answer could miss its 1e-25 tolerance. Every mpmath
+# computation of the package runs under this lock (re-entrant: they nest).
+_PRECISION = threading.RLock()
+
+
+@contextmanager
+def workdps(digits: int):
+    """mpmath at `digits` digits for this block, with no other thread changing it meanwhile."""
+    mp = _mp()
+    with _PRECISION, mp.workdps(digits):
+        yield mp
+
+
 def precise(node: Node, env: dict, deadline: float | None = None):
     """Value of a scalar `node` with mpmath at DIGITS digits (env maps names to mpf); nan when
     the value leaves the real numbers or grows beyond MP_LIMIT."""
-    mp = _mp()
-    with mp.workdps(DIGITS + 10):
+    with workdps(DIGITS + 10) as mp:
         try:
             return _precise(node, env, deadline, mp)
         except (ZeroDivisionError, ValueError, OverflowError, _Escape):

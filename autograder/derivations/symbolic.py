@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from autograder.derivations.evaluate import workdps
 from autograder.derivations.parse import Node, parse
 
 
@@ -100,12 +101,13 @@ def values_at(expr, points: list[dict], digits: int = 50) -> list:
     import mpmath
 
     out = []
-    for point in points:
-        subs = {
-            sp.Symbol(name, real=True): sp.Float(mpmath_str(value), digits)
-            for name, value in point.items()
-        }
-        value = expr.xreplace(subs).evalf(digits)
-        with mpmath.workdps(digits):
+    # under the package's precision lock: sympy's evalf works through mpmath as well
+    with workdps(digits):
+        for point in points:
+            subs = {
+                sp.Symbol(name, real=True): sp.Float(mpmath_str(value), digits)
+                for name, value in point.items()
+            }
+            value = expr.xreplace(subs).evalf(digits)
             out.append(mpmath.mpf(str(value)) if value.is_real else mpmath.nan)
     return out

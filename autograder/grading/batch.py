@@ -1,8 +1,9 @@
 """`backprop grade`: grade a folder of submissions in parallel and write the results.
 
 OUTDIR/grades.csv has a row per submission (name, a column per question, total, possible,
-percent, status); OUTDIR/<name>.json is Gradescope's results.json for that submission, with
-one test entry per question named `<module>.<function>`.
+percent, status; after the name, the submitters' name, sid and email when the folder is a
+Gradescope export with its submission_metadata.yml); OUTDIR/<name>.json is Gradescope's
+results.json for that submission, with one test entry per question named `<module>.<function>`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from autograder.grading.cases.assignment import build_questions
+from autograder.grading.gradescope.metadata import Submitter, roster_columns
 from autograder.grading.runner import SubmissionResult, grade_submission
 
 
@@ -59,6 +61,9 @@ def gradescope_json(result: SubmissionResult) -> dict:
             "max_score": q.possible,
             "visibility": "visible",
             "output": q.feedback(show_hidden_names=True),
+            # Gradescope keeps a test's extra_data as it is; the class report reads the
+            # names of the mistakes diagnosed from here (never the prose of the output)
+            "extra_data": {"mistakes": q.mistakes},
         }
         for q in result.questions
     ]
@@ -69,15 +74,24 @@ def gradescope_json(result: SubmissionResult) -> dict:
     }
 
 
-def write_results(results: list[SubmissionResult], out: Path, possible: dict[str, float]) -> Path:
-    """grades.csv and one JSON per submission; `possible` maps question id -> its points.
-    Returns the CSV's path."""
+def write_results(
+    results: list[SubmissionResult],
+    out: Path,
+    possible: dict[str, float],
+    people: dict[str, list[Submitter]] | None = None,
+) -> Path:
+    """grades.csv and one JSON per submission; `possible` maps question id -> its points,
+    `people` a submission's name -> its submitters (gradescope/metadata.py; with it the CSV
+    has name, sid and email columns). Returns the CSV's path."""
     question_ids = list(possible)
     out.mkdir(parents=True, exist_ok=True)
     csv_path = out / "grades.csv"
     with csv_path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["submission", *question_ids, "total", "possible", "percent", "status"])
+        roster = ["name", "sid", "email"] if people else []
+        writer.writerow(
+            ["submission", *roster, *question_ids, "total", "possible", "percent", "status"]
+        )
         for r in results:
             scores = {q.id: q.score for q in r.questions}
             out_of = sum(possible.values())  # the same for every row, scored or not
@@ -85,6 +99,7 @@ def write_results(results: list[SubmissionResult], out: Path, possible: dict[str
             writer.writerow(
                 [
                     r.name,
+                    *(roster_columns(people.get(r.name, [])).values() if people else ()),
                     *(scores.get(q, 0) for q in question_ids),
                     r.total,
                     out_of,

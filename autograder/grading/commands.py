@@ -36,12 +36,14 @@ def grade(
     jobs: int = typer.Option(0, help="Submissions graded at once (default: twice the cores)."),
     questions_file: Path | None = questions_option(),
 ) -> None:
-    """Grade a folder of submissions: grades.csv and Gradescope results per submission."""
+    """Grade a folder of submissions: grades.csv and Gradescope results per submission (with
+    the students' names when the folder is a Gradescope export with submission_metadata.yml)."""
     activate(questions_file)
     from rich.progress import Progress
 
     from autograder.grading.batch import grade_all, list_submissions, write_results
     from autograder.grading.cases.assignment import build_questions
+    from autograder.grading.gradescope.metadata import MetadataError, read_metadata
 
     if not submissions.is_dir():
         typer.echo(f"error: {submissions} is not a folder of submissions")
@@ -50,12 +52,17 @@ def grade(
     if not entries:
         typer.echo(f"error: {submissions} holds no submission folders or .zip files")
         raise typer.Exit(2)
+    try:
+        people = read_metadata(submissions)
+    except MetadataError as exc:  # the grades matter more than the names: grade anyway
+        typer.echo(f"warning: {exc}; the rows are named after the submission folders")
+        people = {}
     started = time.perf_counter()
     with Progress(transient=not sys.stderr.isatty()) as progress:
         task = progress.add_task("grading", total=len(entries))
         results = grade_all(entries, jobs or None, on_done=lambda _: progress.advance(task))
     possible = {q.id: q.points for q in build_questions()}
-    csv_path = write_results(results, out, possible)
+    csv_path = write_results(results, out, possible, people)
     seconds = time.perf_counter() - started
     typer.echo(f"graded {len(results)} submissions in {seconds:.1f} s -> {csv_path}")
     jails = sorted({r.jail for r in results if r.jail})
@@ -63,6 +70,24 @@ def grade(
     for r in results:
         if r.status != "ok":
             typer.echo(f"  {r.name}: {r.total:g}/{r.possible:g} ({r.status})")
+    _summary(out)
+
+
+def _summary(out: Path) -> None:
+    """Three lines on the class, read back from what was written, and the report command."""
+    import shlex
+
+    from autograder.report.load import ReportError, load_results
+    from autograder.report.summary import summarize, summary_lines
+
+    try:
+        lines = summary_lines(summarize(load_results(out)))
+    except ReportError as exc:  # the grades are written; a summary is a courtesy
+        typer.echo(f"(no class summary: {exc})")
+        return
+    for line in lines:
+        typer.echo(line)
+    typer.echo(f"class report: backprop report {shlex.quote(str(out))}")
 
 
 def gradescope(

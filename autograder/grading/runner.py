@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from autograder.feedback import mistake_of
 from autograder.grading.cases.assignment import build_questions
 from autograder.grading.cases.question import CallFailed, Question, record_value
 from autograder.grading.sandbox.jail import REFUSAL
@@ -32,12 +33,19 @@ class CaseResult:
     hidden: bool
     passed: bool
     feedback: str = ""
+    mistake: str | None = None  # the name of the mistake the feedback diagnosed, if any
 
 
 @dataclass
 class QuestionResult:
     id: str
     cases: list[CaseResult]
+
+    @property
+    def mistakes(self) -> list[str]:
+        """The named mistakes of the failed cases, each once, in the order of the cases."""
+        named = (c.mistake for c in self.cases if not c.passed and c.mistake)
+        return list(dict.fromkeys(named))
 
     @property
     def score(self) -> float:
@@ -287,6 +295,7 @@ def _judge_case(question, case, files, outcome) -> CaseResult:
         )
     result.passed = feedback is None
     result.feedback = feedback or ""
+    result.mistake = mistake_of(feedback)
     return result
 
 

@@ -1,13 +1,15 @@
 """Comparing what a student's function returned with what was expected, and saying why not.
 
 Every message names the value, the shapes expected and got, and where it can the likely
-mistake. Messages never print the expected values or the inputs.
+mistake. Messages never print the expected values or the inputs. A message that names a
+mistake is a Feedback (autograder/feedback.py) carrying the mistake's name, for the class report.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from autograder.feedback import Feedback
 from autograder.grading.sandbox.plain import Foreign
 
 # Norm-relative error allowed: float32 arithmetic stays below 1e-6; typical bugs are above 0.1.
@@ -45,21 +47,35 @@ def _shape_text(shape: tuple) -> str:
     return "a scalar" if shape == () else f"shape {shape}"
 
 
+# the names of the shape mistakes (Feedback.mistake), as the class report lists them
+TRANSPOSED = "the result is transposed"
+KEPT_EXAMPLES_AXIS = "a broadcast kept the examples axis (a sum over the examples is missing)"
+EXTRA_COLUMNS = "a broadcast or a product with the wrong operand produced extra columns"
+DROPPED_DIMENSION = "a dimension was dropped"
+NOT_A_SCALAR = "an array where a scalar belongs"
+MODIFIES_INPUTS = "modifies its inputs"
+
+
 def _shape_message(got: tuple, shape: tuple) -> str:
     text = f"expected {_shape_text(shape)}, got shape {got}"
     if shape == ():
-        return text + " (return a plain number: float(...) or .item())"
+        return Feedback(text + " (return a plain number: float(...) or .item())", NOT_A_SCALAR)
     if got == shape[::-1]:
-        return text + ": the result is transposed (check which side of @ needs a .T)"
+        return Feedback(
+            text + ": the result is transposed (check which side of @ needs a .T)", TRANSPOSED
+        )
     if len(shape) == 2 and shape[1] == 1 and len(got) == 2 and got[0] == shape[0]:
-        return (
+        return Feedback(
             text + ": looks like a broadcast kept the examples axis; sum over the examples "
-            "with np.sum(..., axis=1, keepdims=True)"
+            "with np.sum(..., axis=1, keepdims=True)",
+            KEPT_EXAMPLES_AXIS,
         )
     if len(got) == 2 and len(shape) == 2 and got[0] == shape[0] and got[1] != shape[1]:
-        return text + ": a broadcast or a product with the wrong operand produced extra columns"
+        return Feedback(text + ": " + EXTRA_COLUMNS, EXTRA_COLUMNS)
     if len(got) < len(shape):
-        return text + ": a dimension was dropped (keepdims=True keeps it)"
+        return Feedback(
+            text + ": a dimension was dropped (keepdims=True keeps it)", DROPPED_DIMENSION
+        )
     return text
 
 
@@ -75,7 +91,8 @@ def close(got: np.ndarray, expected: np.ndarray) -> bool:
 def factor_mistake(
     got: np.ndarray, expected: np.ndarray, m: int | None, key: str = ""
 ) -> str | None:
-    """If got is a constant multiple of expected, name the likely missing or extra factor."""
+    """If got is a constant multiple of expected, name the likely missing or extra factor
+    (a Feedback whose mistake is the message, or "off by a constant factor" for an odd one)."""
     denom = float(np.sum(expected * expected))
     if denom < 1e-24:
         return None
@@ -95,9 +112,9 @@ def factor_mistake(
         ]
     for value, message in candidates:
         if abs(c - value) <= 1e-6 * max(1.0, abs(value)):
-            return message
+            return Feedback(message, message)
     if abs(c - 1) > 1e-3:
-        return f"off by a constant factor of about {c:.3g}"
+        return Feedback(f"off by a constant factor of about {c:.3g}", "off by a constant factor")
     return None
 
 
@@ -110,22 +127,21 @@ def mismatch(
     mistakes: dict[str, np.ndarray] | None = None,
     key: str = "",
 ) -> str | None:
-    """None when got matches expected; otherwise feedback naming the likely mistake."""
+    """None when got matches expected; otherwise feedback naming the likely mistake (a
+    Feedback with the mistake's name when one is recognised: a label of `mistakes`, a constant
+    factor, a transposed or mis-broadcast shape)."""
     expected = np.asarray(expected, dtype=float)
     arr, problem = as_numeric(got, expected.shape)
     if arr is None:
-        if isinstance(got, np.ndarray) and got.shape == expected.T.shape and got.ndim == 2:
-            if close(np.asarray(got, dtype=float).T, expected):
-                return f"{name}: {problem}"
-        return f"{name}: {problem}"
+        return f"{name}: " + problem
     if close(arr, expected):
         return None
     for label, alternative in (mistakes or {}).items():
         if np.shape(alternative) == expected.shape and close(arr, np.asarray(alternative, float)):
-            return f"{name} has the wrong values; likely mistake: {label}"
+            return Feedback(f"{name} has the wrong values; likely mistake: {label}", label)
     hint = factor_mistake(arr, expected, m, key)
     if hint:
-        return f"{name} has the wrong values; likely mistake: {hint}"
+        return f"{name} has the wrong values; likely mistake: " + hint
     right = (
         "is a scalar as expected"
         if expected.shape == ()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from autograder.feedback import Feedback
 from autograder.grading.cases.question import Case, Question, make_call
 
 MODULE = "derivations"
@@ -41,9 +42,13 @@ def derivation_questions() -> list[Question]:
             return check(qid, raw) if isinstance(raw, str) else check_answer(qid, raw)
 
         def feedback(v, qid=q.id):
+            # the verdict's diagnosis travels as the mistake's name (never a formula)
             if v is None:
-                return f"derivations.{qid}: the variable {qid} is missing from derivations.py"
-            return f"derivations.{qid}: read as {v.read_as}: {v.feedback}"
+                return Feedback(
+                    f"derivations.{qid}: the variable {qid} is missing from derivations.py",
+                    "the answer's variable is missing",
+                )
+            return Feedback(f"derivations.{qid}: read as {v.read_as}: {v.feedback}", v.mistake)
 
         def judge(values, least, verdict=verdict, feedback=feedback):
             v = verdict(values)

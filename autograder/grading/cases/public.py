@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.contract import CACHE, LOSS, MSE, PARAMS, resolve, uses_hidden_layer
-from autograder.grading.cases.compare import as_numeric, describe, relative_error
+from autograder.feedback import Feedback
+from autograder.grading.cases.compare import MODIFIES_INPUTS, as_numeric, describe, relative_error
 from autograder.grading.cases.question import OPTIMIZER_CLASSES, Case, make_call
 from autograder.grading.sandbox.child import ProbeModel
 from autograder.paths import MODEL_MODULES
@@ -43,7 +44,7 @@ def check_params_dict(label: str, params, module: str, dims: dict) -> str | None
     for key, shape in spec.items():
         _, problem = as_numeric(params[key], resolve(shape, dims))
         if problem:
-            return f"{label}: params[{key!r}]: {problem}"
+            return f"{label}: params[{key!r}]: " + problem
     return None
 
 
@@ -140,14 +141,16 @@ def _forward_case(module: str) -> Case:
 def check_forward_output(value, module: str, dims: dict) -> str | None:
     label = f"{module}.forward"
     if value["mutated"]:
-        return f"{label} must not modify its inputs (it changed params or X)"
+        return Feedback(
+            f"{label} must not modify its inputs (it changed params or X)", MODIFIES_INPUTS
+        )
     out = value["result"]
     if not (isinstance(out, list) and len(out) == 2):
         return f"{label} must return a pair (yhat, cache), got {describe(out)}"
     yhat, cache = out
     _, problem = as_numeric(yhat, (1, dims["m"]))
     if problem:
-        return f"{label}: yhat: {problem}"
+        return f"{label}: yhat: " + problem
     if not isinstance(cache, dict):
         return f"{label}: cache must be a dict, got {describe(cache)}"
     missing = [key for key in CACHE[module] if key not in cache]
@@ -156,7 +159,7 @@ def check_forward_output(value, module: str, dims: dict) -> str | None:
     for key, shape in CACHE[module].items():
         _, problem = as_numeric(cache[key], resolve(shape, dims))
         if problem:
-            return f"{label}: cache[{key!r}]: {problem}"
+            return f"{label}: cache[{key!r}]: " + problem
     return None
 
 
@@ -172,10 +175,10 @@ def _loss_case(module: str) -> Case:
         label = f"{module}.loss"
         for value in values:
             if value["mutated"]:
-                return f"{label} must not modify yhat or y"
+                return Feedback(f"{label} must not modify yhat or y", MODIFIES_INPUTS)
             result, problem = as_numeric(value["result"], ())
             if problem:
-                return f"{label}: {problem}"
+                return f"{label}: " + problem
             if result < 0:
                 return f"{label} returned a negative loss; it is a mean of non-negative terms"
         if LOSS[module] == MSE and float(values[1]["result"]) != 0.0:
@@ -207,7 +210,7 @@ def _backward_cases(module: str) -> list[Case]:
         for key, shape in PARAMS[module].items():
             _, problem = as_numeric(grads[key], resolve(shape, dims))
             if problem:
-                return f"{label}: grads[{key!r}]: {problem}"
+                return f"{label}: grads[{key!r}]: " + problem
         return None
 
     def judge_gradcheck(values):
@@ -266,7 +269,7 @@ def _optimizer_case(cls: str) -> Case:
         trace = values[0]["trace"]
         got, problem = as_numeric(trace[0].get("w"), ())
         if problem:
-            return f"{label}: params['w'] after one step: {problem}"
+            return f"{label}: params['w'] after one step: " + problem
         if abs(got - expected) > 1e-9:
             return (
                 f"{label}: one step from p = 1.0 with g = 0.5, lr = 0.1"

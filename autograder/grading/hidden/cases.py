@@ -15,7 +15,8 @@ from functools import cache
 import numpy as np
 
 from autograder.contract import BCE, CACHE, LOSS, PARAMS, uses_hidden_layer
-from autograder.grading.cases.compare import as_numeric, close, mismatch
+from autograder.feedback import Feedback
+from autograder.grading.cases.compare import MODIFIES_INPUTS, as_numeric, close, mismatch
 from autograder.grading.cases.public import (
     check_batches,
     check_forward_output,
@@ -315,7 +316,10 @@ def _backward_cases(module):
                 values, probs, mistakes, strict=True
             ):
                 if value["mutated"]:
-                    return f"{module}.backward must not modify its inputs (params, cache, X or y)"
+                    return Feedback(
+                        f"{module}.backward must not modify its inputs (params, cache, X or y)",
+                        MODIFIES_INPUTS,
+                    )
                 got = value["result"]
                 if not isinstance(got, dict) or key not in got:
                     return f"{module}.backward must return a dict with the key {key!r}"
@@ -379,15 +383,17 @@ def _optimizer_cases(cls):
         def judge(values):
             label = f"optimizers.{cls}.step"
             if values[0]["grads_mutated"]:
-                return f"{label} must not modify grads"
+                return Feedback(f"{label} must not modify grads", MODIFIES_INPUTS)
             for step, (got, want) in enumerate(zip(values[0]["trace"], expected, strict=True), 1):
                 for key in want:
                     if not isinstance(got, dict) or key not in got:
                         return f"{label} lost the key {key!r} of params"
                     alts = {lab: v[step - 1][key] for lab, v in variants.items()}
                     if cls == "Adam" and step == 1 and not _finite(got[key]):
-                        return (
-                            f"{label}: params[{key!r}] after step 1 holds nan or inf; {T_AFTER_USE}"
+                        return Feedback(
+                            f"{label}: params[{key!r}] after step 1 holds nan or inf; "
+                            + T_AFTER_USE,
+                            "t is incremented after it is used",
                         )
                     problem = mismatch(
                         f"{label}: params[{key!r}] after step {step}",
