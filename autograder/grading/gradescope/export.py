@@ -168,6 +168,8 @@ def pack_submission(folder: Path, out: Path) -> list[str]:
     if scratch:
         shutil.rmtree(scratch, ignore_errors=True)
     originals = sorted({p for p in files.origin.values() if p.parent == folder})
+    if not originals:  # nothing to pack: leave out (and any zip already there) alone
+        return []
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("submission.py", SUBMISSION_README)
         for path in originals:
