@@ -26,21 +26,22 @@ class OutError(ValueError):
 def _parent_problem(path: Path, option: str) -> str | None:
     parent = path.parent
     if parent.exists() and not parent.is_dir():
-        return f"{option} {path}: {parent} is a file, not a folder"
+        return f"{option} {path}: {parent} is a file, not a directory"
     if not parent.is_dir():
-        return f"{option} {path}: the parent folder {parent} does not exist (make it first)"
+        return f"{option} {path}: the parent directory {parent} does not exist (make it first)"
     return None
 
 
-def _writable(folder: Path) -> bool:
-    """Whether a file can be made in `folder`: a probe, since root ignores the mode bits."""
+def _unwritable(folder: Path) -> str | None:
+    """Why no file can be made in `folder` (the system's words), or None: a probe, since root
+    ignores the mode bits."""
     probe = folder / f".backprop-write-test-{os.getpid()}"
     try:
         probe.write_bytes(b"")
         probe.unlink()
-    except OSError:
-        return False
-    return True
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
 
 
 def prepare(
@@ -52,7 +53,7 @@ def prepare(
     path = Path(path)
     if directory:
         if path.exists() and not path.is_dir():
-            raise OutError(f"{option} {path}: a file is in the way (it must be a folder)")
+            raise OutError(f"{option} {path}: a file is in the way (it must be a directory)")
         if not path.exists():
             problem = _parent_problem(path, option)
             if problem:
@@ -61,20 +62,20 @@ def prepare(
                 path.mkdir()
             except OSError as error:
                 raise OutError(f"{option} {path}: cannot make it ({error.strerror})") from None
-        if not _writable(path):
-            raise OutError(f"{option} {path}: cannot write there (permission denied)")
+        if why := _unwritable(path):
+            raise OutError(f"{option} {path}: cannot write there ({why})")
         return path
     if suffix and path.suffix.lower() != suffix:
         raise OutError(f"{option} {path}: the file must end in {suffix}")
     if path.is_dir():
-        raise OutError(f"{option} {path}: a folder is in the way (it must be a {suffix} file)")
+        raise OutError(f"{option} {path}: a directory is in the way (it must be a file)")
     problem = _parent_problem(path, option)
     if problem:
         raise OutError(problem)
     if path.exists() and not os.access(path, os.W_OK):
         raise OutError(f"{option} {path}: cannot overwrite it (permission denied)")
-    if not _writable(path.parent):
-        raise OutError(f"{option} {path}: cannot write in {path.parent} (permission denied)")
+    if why := _unwritable(path.parent):
+        raise OutError(f"{option} {path}: cannot write in {path.parent} ({why})")
     return path
 
 
