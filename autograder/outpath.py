@@ -54,7 +54,8 @@ def prepare(
     if directory:
         if path.exists() and not path.is_dir():
             raise OutError(f"{option} {path}: a file is in the way (it must be a directory)")
-        if not path.exists():
+        made = not path.exists()
+        if made:
             problem = _parent_problem(path, option)
             if problem:
                 raise OutError(problem)
@@ -63,6 +64,8 @@ def prepare(
             except OSError as error:
                 raise OutError(f"{option} {path}: cannot make it ({error.strerror})") from None
         if why := _unwritable(path):
+            if made:
+                path.rmdir()  # made just now, still empty
             raise OutError(f"{option} {path}: cannot write there ({why})")
         return path
     if suffix and path.suffix.lower() != suffix:
