@@ -243,3 +243,25 @@ def test_grade_out_inside_the_submissions_folder_is_refused(subs):
         "inside the submissions folder",
     )
     assert not (subs / "results").exists()
+
+
+def test_release_and_grade_never_write_through_a_link(tmp_path, subs):
+    """A link where a command writes is kept aside, and what it points to is untouched."""
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("not yours")
+    folder = tmp_path / "release"
+    assert runner.invoke(app, ["release", "--out", str(folder)]).exit_code == 0
+    readme = folder / "README.md"
+    readme.unlink()
+    readme.symlink_to(elsewhere)
+    assert runner.invoke(app, ["release", "--out", str(folder)]).exit_code == 0
+    assert elsewhere.read_text() == "not yours"
+    assert (folder / "README.md.before-release").is_symlink() and not readme.is_symlink()
+
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "alice.json").symlink_to(elsewhere)
+    assert runner.invoke(app, ["grade", str(subs), "--out", str(out)]).exit_code == 0
+    assert elsewhere.read_text() == "not yours"
+    assert (out / "alice.json.before-grade").is_symlink()
+    assert json.loads((out / "alice.json").read_text())["score"] > 0

@@ -116,7 +116,9 @@ def set_aside_earlier(results: list[SubmissionResult], out: Path) -> Path | None
 def _clear_way(path: Path, ours) -> None:
     """Keep whatever sits at path as NAME.before-grade unless it is a file this command
     writes (`ours(path)`), so that writing there loses nothing."""
-    if not (path.exists() or path.is_symlink()) or (path.is_file() and ours(path)):
+    if not (path.exists() or path.is_symlink()):
+        return
+    if path.is_file() and not path.is_symlink() and ours(path):
         return
     target = path.with_name(path.name + ".before-grade")
     n = 2

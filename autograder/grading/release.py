@@ -180,7 +180,7 @@ def install(staged: Path, out: Path, force: bool = False) -> list[Path]:
     for rel, digest in mine.items():
         path = out / rel
         if not path.is_file() or path.is_symlink():
-            continue
+            continue  # gone, or replaced by something else: the copy below moves it aside
         if _digest(path) != digest:
             moved.append(move_aside(path))
         else:
@@ -190,9 +190,12 @@ def install(staged: Path, out: Path, force: bool = False) -> list[Path]:
         target = out / rel
         for parent in reversed(target.relative_to(out).parents[:-1]):
             folder = out / parent
-            if folder.exists() and not folder.is_dir():  # a file where a folder goes
+            # a file (or a link, which would lead the copy elsewhere) where a folder goes
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
                 moved.append(move_aside(folder))
         target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists() or target.is_symlink():  # a folder or a link in the way: kept
+            moved.append(move_aside(target))
         shutil.copy2(source, target)
     manifest = {"files": {rel: _digest(out / rel) for rel in new}}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
