@@ -208,8 +208,6 @@ def training(
         raise typer.Exit(code=2)
     from autograder.plots import draw, landscapes
 
-    outpath.usable(out)
-
     unknown = [name for name in optimizer if name not in landscapes.OPTIMIZERS]
     if unknown:
         typer.secho(
@@ -218,6 +216,7 @@ def training(
             err=True,
         )
         raise typer.Exit(code=2)
+    outpath.usable(out)
     with running_student_code(use_exercises):
         module, optimizers_module = _modules(use_exercises, model)
         run = landscapes.training_curves(
