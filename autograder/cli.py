@@ -29,9 +29,14 @@ def stubs(
     out: Path = typer.Option(paths.EXERCISES, help="Where the student stubs are written."),
 ) -> None:
     """Regenerate the student stubs (exercises/) from the solutions."""
+    from autograder import outpath
     from autograder.stubs import write_stubs
 
-    written = write_stubs(solutions, out)
+    if not solutions.is_dir():
+        outpath.fail(f"--solutions {solutions} is not a folder")
+    outpath.usable(out)
+    with outpath.writing(out):
+        written = write_stubs(solutions, out)
     for path in written:
         typer.echo(f"wrote {path}")
     typer.echo(f"{len(written)} stub(s) changed." if written else "Stubs already up to date.")

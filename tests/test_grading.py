@@ -186,3 +186,27 @@ def test_the_jail_in_effect_is_reported(chroot, monkeypatch, tmp_path):
         assert result.jail == "chroot + own uid + audit hook"
     else:
         assert result.jail.startswith("audit hook")
+
+
+def test_check_table_has_a_status_per_question_and_warns_on_feedback_only_failures(tmp_path):
+    """A backward that disagrees with the student's own loss keeps its points (the gradient
+    check is feedback only) but reads WARNING, not as a pass, and check exits 1."""
+    folder = _copy(SOLUTIONS, tmp_path / "warn")
+    path = folder / "two_layer_sigmoid.py"
+    text = path.read_text()
+    old = "return float(np.sum((yhat - y) ** 2) / m)"
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, "return float(2 * np.sum((yhat - y) ** 2) / m)"))
+    done = runner.invoke(app, ["check", str(folder)], terminal_width=200)
+    assert done.exit_code == 1, done.output
+    rows = {
+        cells[0]: cells[1]
+        for line in done.output.splitlines()
+        if len(cells := [c.strip() for c in line.strip("│┃ ").split("│")]) >= 3
+    }
+    assert rows["two_layer_sigmoid.backward"] == "WARNING", done.output
+    assert rows["two_layer_sigmoid.forward"] == "PASS"
+    solved = runner.invoke(app, ["check", str(SOLUTIONS)], terminal_width=200)
+    assert solved.exit_code == 0 and "WARNING" not in solved.output and "FAIL" not in solved.output
+    stubs = runner.invoke(app, ["check", str(EXERCISES)], terminal_width=200)
+    assert stubs.exit_code == 1 and "FAIL" in stubs.output

@@ -27,12 +27,10 @@ from autograder.derivations.practice import (
     verify,
 )
 from autograder.derivations.shapes import fmt
+from autograder.outpath import OutError
+from autograder.outpath import prepare as _prepare_out
 
 INTRO = "Derive each gradient in the notes' notation, showing your steps."
-
-
-class OutError(ValueError):
-    """The output directory cannot be written (a one-line reason)."""
 
 
 def _forward_latex(variant) -> list[str]:
@@ -144,25 +142,9 @@ def documents(seed: int, count: int = 6) -> tuple[ts.Document, ts.Document]:
 
 
 def prepare(out: Path) -> None:
-    """Make `out` if missing (its parent must exist: a typo in a path should not make a tree
-    of directories) and check it can be written, or say in one line why not."""
-    if out.exists() and not out.is_dir():
-        raise OutError(f"--out {out}: a file is in the way (it must be a directory)")
-    if not out.exists():
-        if out.parent.exists() and not out.parent.is_dir():
-            raise OutError(f"--out {out}: {out.parent} is a file, not a directory")
-        if not out.parent.is_dir():
-            raise OutError(f"--out {out}: the parent directory {out.parent} does not exist")
-        try:
-            out.mkdir()
-        except OSError as error:
-            raise OutError(f"--out {out}: cannot create it ({error.strerror})") from None
-    probe = out / ".backprop-write-test"
-    try:
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as error:
-        raise OutError(f"--out {out}: cannot write there ({error.strerror})") from None
+    """Make `out` if missing (its parent must exist) and check it can be written, or say in
+    one line why not (the rule of every command that writes: autograder/outpath.py)."""
+    _prepare_out(out)
 
 
 def _save(path: Path, data: bytes | str) -> Path:

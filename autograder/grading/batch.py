@@ -4,6 +4,11 @@ OUTDIR/grades.csv has a row per submission (name, a column per question, total, 
 percent, status; after the name, the submitters' name, sid and email when the folder is a
 Gradescope export with its submission_metadata.yml); OUTDIR/<name>.json is Gradescope's
 results.json for that submission, with one test entry per question named `<module>.<function>`.
+
+OUTDIR may hold an earlier run: its JSONs of submissions that are not in this run are moved to
+OUTDIR/earlier/<timestamp>/ (and the caller says so); a file this run did not write is never
+touched, and one in the way of a file it writes (a folder named like a JSON, say) is kept as
+`NAME.before-grade`. Other files (a report.html, plots, notes) stay where they are.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -74,6 +80,67 @@ def gradescope_json(result: SubmissionResult) -> dict:
     }
 
 
+def is_results_json(path: Path) -> bool:
+    """Whether path is a results JSON as write_results writes it (score, output, tests)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+    return (
+        isinstance(data, dict)
+        and set(data) == {"score", "output", "tests"}
+        and isinstance(data["tests"], list)
+    )
+
+
+def set_aside_earlier(results: list[SubmissionResult], out: Path) -> Path | None:
+    """Move the results JSONs in out of submissions that are not in this run to
+    out/earlier/<timestamp>/; returns that folder, or None when there were none."""
+    if not out.is_dir():
+        return None
+    names = {f"{r.name}.json" for r in results}
+    stale = [
+        p
+        for p in sorted(out.glob("*.json"))
+        if p.name not in names and p.is_file() and not p.is_symlink() and is_results_json(p)
+    ]
+    if not stale:
+        return None
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    folder = out / "earlier" / stamp
+    n = 2
+    while folder.exists():
+        folder = out / "earlier" / f"{stamp}-{n}"
+        n += 1
+    folder.mkdir(parents=True)
+    for path in stale:
+        path.rename(folder / path.name)
+    return folder
+
+
+def _clear_way(path: Path, ours) -> None:
+    """Keep whatever sits at path as NAME.before-grade unless it is a file this command
+    writes (`ours(path)`), so that writing there loses nothing."""
+    if not (path.exists() or path.is_symlink()):
+        return
+    if path.is_file() and not path.is_symlink() and ours(path):
+        return
+    target = path.with_name(path.name + ".before-grade")
+    n = 2
+    while target.exists() or target.is_symlink():
+        target = path.with_name(f"{path.name}.before-grade.{n}")
+        n += 1
+    path.rename(target)
+
+
+def _is_grades_csv(path: Path) -> bool:
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            return next(csv.reader(handle), [None])[0] == "submission"
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def write_results(
     results: list[SubmissionResult],
     out: Path,
@@ -82,10 +149,15 @@ def write_results(
 ) -> Path:
     """grades.csv and one JSON per submission; `possible` maps question id -> its points,
     `people` a submission's name -> its submitters (gradescope/metadata.py; with it the CSV
-    has name, sid and email columns). Returns the CSV's path."""
+    has name, sid and email columns). Returns the CSV's path. Overwrites only files of an
+    earlier run (grades.csv and results JSONs); anything else in the way is kept as
+    NAME.before-grade."""
     question_ids = list(possible)
     out.mkdir(parents=True, exist_ok=True)
     csv_path = out / "grades.csv"
+    _clear_way(csv_path, _is_grades_csv)
+    for r in results:
+        _clear_way(out / f"{r.name}.json", is_results_json)
     with csv_path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         roster = ["name", "sid", "email"] if people else []

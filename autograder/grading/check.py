@@ -32,6 +32,21 @@ def check_path(path: Path) -> SubmissionResult:
     return grade_submission(path, public_questions(), name=path.name)
 
 
+def status(question: QuestionResult) -> str:
+    """PASS (every case passed), FAIL (a case worth points failed) or WARNING (only a
+    feedback-only case failed, such as the gradient check: the points are full, the table must
+    not read as a pass)."""
+    failed = [c for c in question.cases if not c.passed]
+    if not failed:
+        return "PASS"
+    return "FAIL" if any(c.points > 0 for c in failed) else "WARNING"
+
+
+def exit_code(result: SubmissionResult) -> int:
+    """1 when any public case failed (a feedback-only one included), else 0."""
+    return 1 if any(status(q) != "PASS" for q in result.questions) else 0
+
+
 def render(result: SubmissionResult, width: int = 110) -> str:
     """The per-question table a student reads, as text."""
     from rich.console import Console
@@ -39,15 +54,23 @@ def render(result: SubmissionResult, width: int = 110) -> str:
 
     table = Table(title=f"backprop check: {result.name}", show_lines=False)
     table.add_column("question", no_wrap=True)
+    table.add_column("status", no_wrap=True)
     table.add_column("points", justify="right", no_wrap=True)
     table.add_column("feedback")
+    colour = {"PASS": "green", "FAIL": "red", "WARNING": "yellow"}
     for q in result.questions:
         failing = [c.feedback for c in q.cases if not c.passed]
-        mark = "[green]ok[/]" if not failing else "[red]" + _first(failing) + "[/]"
-        table.add_row(q.id, f"{q.score:g}/{q.possible:g}", mark)
+        state = status(q)
+        mark = "[green]ok[/]" if not failing else f"[{colour[state]}]" + _first(failing) + "[/]"
+        table.add_row(q.id, f"[{colour[state]}]{state}[/]", f"{q.score:g}/{q.possible:g}", mark)
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
     console.print(table)
+    counts = {s: sum(status(q) == s for q in result.questions) for s in colour}
+    console.print(
+        f"{counts['PASS']} passed, {counts['FAIL']} failed, {counts['WARNING']} with a warning "
+        "(full points, but a feedback-only check failed: read its feedback)"
+    )
     console.print(
         f"public tests: {result.total:g}/{result.possible:g} points. Hidden tests, run when your "
         "work is graded, compare your functions with the reference on more inputs."

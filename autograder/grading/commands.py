@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from autograder import paths
+from autograder import outpath, paths
 from autograder.derivations.commands import activate, questions_option
 
 
@@ -18,14 +18,14 @@ def check(
 ) -> None:
     """Run the public tests on your exercise files and show what to fix."""
     activate(questions_file)
-    from autograder.grading.check import check_path, render
+    from autograder.grading.check import check_path, exit_code, render
 
     if not path.exists():
         typer.echo(f"error: {path} does not exist; give the folder holding your exercise files")
         raise typer.Exit(2)
     result = check_path(path)
     typer.echo(render(result))
-    raise typer.Exit(0 if result.total == result.possible else 1)
+    raise typer.Exit(exit_code(result))
 
 
 def grade(
@@ -41,7 +41,12 @@ def grade(
     activate(questions_file)
     from rich.progress import Progress
 
-    from autograder.grading.batch import grade_all, list_submissions, write_results
+    from autograder.grading.batch import (
+        grade_all,
+        list_submissions,
+        set_aside_earlier,
+        write_results,
+    )
     from autograder.grading.cases.assignment import build_questions
     from autograder.grading.gradescope.metadata import MetadataError, read_metadata
 
@@ -52,6 +57,13 @@ def grade(
     if not entries:
         typer.echo(f"error: {submissions} holds no submission folders or .zip files")
         raise typer.Exit(2)
+    inside = submissions.resolve()
+    if out.resolve() == inside or inside in out.resolve().parents:
+        outpath.fail(
+            f"--out {out} is inside the submissions folder {submissions}: it would be graded "
+            "as a submission next time; give a folder outside it"
+        )
+    outpath.usable(out)
     try:
         people = read_metadata(submissions)
     except MetadataError as exc:  # the grades matter more than the names: grade anyway
@@ -62,7 +74,15 @@ def grade(
         task = progress.add_task("grading", total=len(entries))
         results = grade_all(entries, jobs or None, on_done=lambda _: progress.advance(task))
     possible = {q.id: q.points for q in build_questions()}
-    csv_path = write_results(results, out, possible, people)
+    with outpath.writing(out):
+        earlier = set_aside_earlier(results, out)
+        csv_path = write_results(results, out, possible, people)
+    if earlier is not None:
+        moved = len(list(earlier.iterdir()))
+        typer.echo(
+            f"moved {moved} results JSON(s) of an earlier run (submissions not in this run) "
+            f"to {earlier}"
+        )
     seconds = time.perf_counter() - started
     typer.echo(f"graded {len(results)} submissions in {seconds:.1f} s -> {csv_path}")
     jails = sorted({r.jail for r in results if r.jail})
@@ -100,8 +120,10 @@ def gradescope(
     from autograder.grading.cases.assignment import build_questions
     from autograder.grading.gradescope.export import build_gradescope_zip
 
+    outpath.usable(out, directory=False, suffix=".zip")
     questions = build_questions()
-    path = build_gradescope_zip(questions, out)
+    with outpath.writing(out):
+        path = build_gradescope_zip(questions, out)
     points = sum(q.points for q in questions)
     typer.echo(
         f"wrote {path}: {len(questions)} questions, {points:g} points. Upload it as the "
@@ -123,10 +145,9 @@ def submit(
     if not folder.is_dir():
         typer.echo(f"error: {folder} is not a folder; give the folder holding your exercise files")
         raise typer.Exit(2)
-    if not out.parent.is_dir():
-        typer.echo(f"error: cannot write {out}: {out.parent} is not a folder")
-        raise typer.Exit(2)
-    submitted = submit_folder(folder, out)
+    outpath.usable(out, directory=False, suffix=".zip")
+    with outpath.writing(out):
+        submitted = submit_folder(folder, out)
     if submitted is None:
         typer.echo(f"error: no exercise files or notebooks found in {folder}")
         raise typer.Exit(2)
@@ -140,15 +161,35 @@ def register(app: typer.Typer) -> None:
 
 def release(
     out: Path = typer.Option(..., "--out", help="The folder to write the student release to."),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Write into a folder holding other files: those in the way are renamed "
+        "NAME.before-release, none is deleted.",
+    ),
     questions_file: Path | None = questions_option(),
 ) -> None:
     """Write the student release: exercises, notebooks, public tests, the check command, and
-    the question file without its misconceptions."""
-    from autograder.grading.release import build_release
+    the question file without its misconceptions. Over a previous release it replaces only
+    the files that release wrote (listed in .backprop-release.json)."""
+    from autograder.grading.release import ReleaseError, build_release, check_target
 
     activate(questions_file)
-    build_release(out, questions_file)
+    try:
+        check_target(out)
+    except ReleaseError as error:
+        outpath.fail(str(error))
+    existed = out.exists()
+    outpath.usable(out)
+    with outpath.writing(out):
+        try:
+            build_release(out, questions_file, force=force)
+        except ReleaseError as error:
+            if not existed:
+                out.rmdir()  # made by usable() just now, and still empty
+            outpath.fail(str(error))
     typer.echo(
         f"wrote the student release to {out} (no solutions, no hidden tests, "
-        "question file without misconceptions)"
+        "question file without misconceptions; its files are listed in "
+        f"{out / '.backprop-release.json'})"
     )

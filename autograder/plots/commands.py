@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typer
 
-from autograder import paths
+from autograder import outpath, paths
 
 plot_app = typer.Typer(
     help="Figures of gradient descent: landscapes, random search, optimizers, training curves.",
@@ -101,12 +101,15 @@ def landscape(
     """The MSE landscape of univariate regression over (w, b) with the gradient descent path."""
     from autograder.plots import draw, landscapes
 
+    outpath.usable(out)
+
     lrs = [lr] + ([too_large_lr] if too_large_lr > 0 else [])
     with running_student_code(use_exercises):
         model, optimizers = _modules(use_exercises)
         problem = landscapes.regression_problem(seed=seed)
         data = landscapes.landscape(model, optimizers, problem, start, lrs, steps, resolution)
-    _written(draw.save(draw.landscape_figure(data), out, "landscape", dpi))
+    with outpath.writing(out):
+        _written(draw.save(draw.landscape_figure(data), out, "landscape", dpi))
     for path in data.paths:
         fate = "diverged" if path.diverged else "converging"
         typer.echo(
@@ -129,13 +132,16 @@ def random_search(
     """Random sampling of (w, b) against gradient descent, with the same budget of evaluations."""
     from autograder.plots import draw, landscapes
 
+    outpath.usable(out)
+
     with running_student_code(use_exercises):
         model, optimizers = _modules(use_exercises)
         problem = landscapes.regression_problem(seed=seed)
         data = landscapes.search_vs_descent(
             model, optimizers, problem, start, lr, budget, seed=seed, resolution=resolution
         )
-    _written(draw.save(draw.search_figure(data), out, "random_search", dpi))
+    with outpath.writing(out):
+        _written(draw.save(draw.search_figure(data), out, "random_search", dpi))
     typer.echo(
         f"{budget} loss evaluations each: random search best {data.search.losses.min():.4g}, "
         f"gradient descent {data.descent.losses.min():.4g} (minimum {data.loss_star:.4g})"
@@ -159,6 +165,8 @@ def optimizers(
     """GD, Momentum, RMSprop and Adam on the same ill-conditioned regression problem."""
     from autograder.plots import draw, landscapes
 
+    outpath.usable(out)
+
     lrs = {"GD": lr_gd, "Momentum": lr_momentum, "RMSprop": lr_rmsprop, "Adam": lr_adam}
     with running_student_code(use_exercises):
         model, optimizers_module = _modules(use_exercises)
@@ -166,7 +174,8 @@ def optimizers(
         data = landscapes.optimizer_race(
             model, optimizers_module, problem, start, steps, lrs, resolution
         )
-    _written(draw.save(draw.race_figure(data), out, "optimizers", dpi))
+    with outpath.writing(out):
+        _written(draw.save(draw.race_figure(data), out, "optimizers", dpi))
     for path in data.paths:
         gap = path.losses[-1] - data.loss_star
         typer.echo(f"{path.name:8s} lr {path.lr:g}: L - L_min = {gap:.3g} after {steps} steps")
@@ -207,12 +216,14 @@ def training(
             err=True,
         )
         raise typer.Exit(code=2)
+    outpath.usable(out)
     with running_student_code(use_exercises):
         module, optimizers_module = _modules(use_exercises, model)
         run = landscapes.training_curves(
             model, module, optimizers_module, optimizer, epochs, batch_size, lr, seed, m
         )
-    _written(draw.save(draw.training_figure(run), out, f"training_{model}", dpi))
+    with outpath.writing(out):
+        _written(draw.save(draw.training_figure(run), out, f"training_{model}", dpi))
     for name, losses in run.losses.items():
         typer.echo(f"{name:8s} lr {run.lrs[name]:g}: loss {losses[0]:.4g} -> {losses[-1]:.4g}")
 
@@ -223,7 +234,9 @@ def notebooks(
     """Regenerate the notebooks (notebooks/exercises for students, notebooks/solutions)."""
     from autograder.notebooks import write_notebooks
 
-    written = write_notebooks(out)
+    outpath.usable(out)
+    with outpath.writing(out):
+        written = write_notebooks(out)
     for path in written:
         typer.echo(f"wrote {path}")
     typer.echo(f"{len(written)} notebook(s) changed." if written else "Notebooks up to date.")

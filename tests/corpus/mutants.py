@@ -208,6 +208,17 @@ MUTANTS: list[Mutant] = [
         [f"{SIG}.forward"],
         ["sigmoid(Z) is missing"],
     ),
+    # a sigmoid written exp(z) / (1 + exp(z)): nan above z = 709, caught by |z| ~ 1000
+    *(
+        Mutant(
+            f"{short}-naive-sigmoid",
+            module,
+            [("return np.exp(-np.logaddexp(0.0, -z))", "return np.exp(z) / (1 + np.exp(z))")],
+            [f"{module}.forward"],
+            ["|z| about 1000"],
+        )
+        for module, short in ((SIG, "sig"), (LOGI, "logi"), (PERC, "perc"))
+    ),
     # ---------------------------------------------------------------- logistic regression
     Mutant(
         "logi-sigmoid-derivative-again",

@@ -314,14 +314,26 @@ def _train_case() -> Case:
     def judge(values):
         label = "optimizers.train(model, params, X, y, optimizer, epochs=3)"
         losses, seen = values[0]["losses"], values[0]["seen"]
+        ids = list(range(6))
         if not isinstance(losses, list) or len(losses) != 3:
             got = describe(losses)
             return f"{label} must return a list with one loss per step (3 steps), got {got}"
         if not all(type(v) is float for v in losses):
             got = [describe(v) for v in losses]
             return f"{label} must return Python floats (float(loss)), got {got}"
-        if seen != [list(range(6))] * 3:
+        # one full-batch step per epoch fixes which examples each step uses, not their order
+        if not isinstance(seen, list) or len(seen) != 3 or any(sorted(s) != ids for s in seen):
             return f"{label} with batch_size=None must take one full-batch step per epoch"
+        seen_y = values[0].get("seen_y")
+        if (
+            not isinstance(seen_y, list)
+            or len(seen_y) != len(seen)
+            or any(
+                not np.array_equal(np.asarray(labels, dtype=float), y[0, s])
+                for s, labels in zip(seen, seen_y, strict=True)
+            )
+        ):
+            return f"{label}: the columns of X and y in a step are not the same examples"
         first = ProbeModel().loss(params["w"] @ X, y)
         if abs(losses[0] - first) > 1e-9 * max(1, first):
             return f"{label}: the first loss must be that of the initial params (before the update)"

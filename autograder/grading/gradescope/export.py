@@ -22,6 +22,7 @@ from pathlib import Path
 from autograder import paths
 from autograder.grading.cases.question import Question
 from autograder.grading.gradescope.bridge import SUPPORT
+from autograder.grading.gradescope.upload import RUN_OTTER
 from autograder.grading.runner import find_files
 
 PLUGIN = "autograder.grading.gradescope.plugin.BackpropPlugin"
@@ -141,7 +142,17 @@ def build_gradescope_zip(questions: list[Question], out: Path) -> Path:
         if done.returncode != 0:
             raise RuntimeError(f"otter generate failed:\n{done.stdout}\n{done.stderr}")
         _add_plugin_package(out, work / SUPPORT / "autograder")
+        _replace_entry(out, "run_otter.py", RUN_OTTER)
     return out
+
+
+def _replace_entry(archive_path: Path, name: str, text: str) -> None:
+    """Rewrite the zip with `name` holding `text` (a zip cannot replace an entry in place)."""
+    with zipfile.ZipFile(archive_path) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(archive_path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in entries:
+            archive.writestr(info, text.encode() if info.filename == name else data)
 
 
 def _add_plugin_package(archive_path: Path, package: Path) -> None:
@@ -168,6 +179,8 @@ def pack_submission(folder: Path, out: Path) -> list[str]:
     if scratch:
         shutil.rmtree(scratch, ignore_errors=True)
     originals = sorted({p for p in files.origin.values() if p.parent == folder})
+    if not originals:  # nothing to pack: leave out (and any zip already there) alone
+        return []
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("submission.py", SUBMISSION_README)
         for path in originals:

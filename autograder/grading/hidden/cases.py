@@ -1,5 +1,5 @@
 """Hidden test cases: the student's functions against the reference solutions on seeded inputs
-(distinct sizes >= 3, m = 1, continuous labels, large |z|, saturated yhat). Instructors only:
+(distinct sizes >= 3, m = 1, continuous labels, |z| ~ 1000, saturated yhat). Instructors only:
 `backprop release` leaves this file out, and nothing here is ever printed to a student.
 
 Expected values are computed by the reference in the grader process; the student's code only
@@ -204,7 +204,7 @@ def _init_case(module):
 
 def _forward_cases(module):
     def case(name, points, x_scale):
-        probs = problems(module, x_scale)
+        probs = large_problems(module) if x_scale is None else problems(module, x_scale)
         calls = [
             make_call(module, "call", func="forward", args=[params, X])
             for _, params, X, _, _, _ in probs
@@ -238,14 +238,52 @@ def _forward_cases(module):
         return Case(name, points, True, calls, judge)
 
     edge = (
-        "hidden: large inputs, |z| up to hundreds (no overflow, no nan)"
+        "hidden: large inputs, |z| about 1000 (no overflow, no nan)"
         if module in SIGMOID_MODELS
         else "hidden: inputs ten times larger"
     )
     return [
         case("hidden: values on seeded inputs, m = 7, 6, 1", 1.0, 1.0),
-        case(edge, 0.5, 100.0 if module in SIGMOID_MODELS else 10.0),
+        case(edge, 0.5, None if module in SIGMOID_MODELS else 10.0),
     ]
+
+
+LARGE_Z = 1100.0  # exp(z) overflows above 709: exp(z) / (1 + exp(z)) is nan there
+
+
+@cache
+def large_problems(module: str):
+    """The seeded problems with X scaled, per config, so that the largest z entering a sigmoid
+    is about +LARGE_Z (positive, where a naive exp(z) overflows) and no |z| is much larger.
+    z is linear in X (Z = W X + b), or nearly so for large X (Z2 = w2 relu(W1 X + b1) + b2),
+    so a sign and a scale found far out are refined twice on the reference."""
+    key = "Z2" if module == "two_layer_perceptron" else "Z"
+    ref = reference(module)
+    out = []
+    for unit, zero in zip(problems(module, 1.0), problems(module, 0.0), strict=True):
+        dims, params, X, y, _, _ = unit
+        base = zero[4][key]
+
+        def part(scale, X=X, params=params, base=base):
+            return ref.forward(params, scale * X)[1][key] - base
+
+        # probe far out, where the biases no longer matter and z grows linearly with the scale
+        sign = 1.0 if part(1000.0).max() >= part(-1000.0).max() else -1.0
+        unit_part = part(sign * 1000.0) / 1000.0
+        # where no z can be made positive (a ReLU layer shut for this config), aim at |z|
+        positive = unit_part.max() > 0.1 * np.abs(unit_part).max()
+
+        def peak(z, positive=positive):
+            return float(z.max() if positive else np.abs(z).max())
+
+        scale = sign * LARGE_Z / max(peak(unit_part), 1e-12)
+        for _ in range(2):
+            scale *= LARGE_Z / max(peak(part(scale) + base), 1e-12)
+        X_large = scale * X
+        _, ref_cache = ref.forward(params, X_large)
+        grads = ref.backward(params, ref_cache, X_large, y)
+        out.append((dims, params, X_large, y, ref_cache, grads))
+    return out
 
 
 def _loss_cases(module):

@@ -31,10 +31,12 @@ except ImportError:  # pragma: no cover - exercised in the sandbox
 class ProbeModel:
     """A model train() can drive without using any exercise answer: yhat = w X,
     L = (1/m) sum |yhat - y|^3. X's first row holds example ids, so the batches it sees
-    tell which examples each step used."""
+    tell which examples each step used; the labels it sees (`seen_y`) tell whether the y
+    columns went with them."""
 
     def __init__(self):
         self.seen: list[list[int]] = []
+        self.seen_y: list[list[float]] = []
 
     def forward(self, params, X):
         yhat = params["w"] @ X
@@ -45,6 +47,7 @@ class ProbeModel:
 
     def backward(self, params, cache, X, y):
         self.seen.append([int(i) for i in np.rint(X[0])])
+        self.seen_y.append([float(v) for v in np.ravel(y)])
         d = cache["yhat"] - y
         return {"w": (3 / y.shape[1]) * (np.abs(d) * d) @ X.T}
 
@@ -144,7 +147,13 @@ def train(module, X, y, params, epochs, batch_size, seed, lr, replay=None):
     finally:
         if own is not None:
             module.minibatches = own
-    return {"losses": losses, "seen": model.seen, "params": params, "replayed": replayed}
+    return {
+        "losses": losses,
+        "seen": model.seen,
+        "seen_y": model.seen_y,
+        "params": params,
+        "replayed": replayed,
+    }
 
 
 def gradcheck(module, params, X, y, h=1e-5):
