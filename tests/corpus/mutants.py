@@ -63,6 +63,13 @@ def _regression(module: str, short: str) -> list[Mutant]:
             [f"{module}.loss"],
             ["1/m"],
         ),
+        Mutant(  # passes the public case (a non-negative scalar): only hidden values catch it
+            f"{short}-loss-doubled",
+            module,
+            [(MSE_LOSS, "2 * np.sum((yhat - y) ** 2) / m")],
+            [f"{module}.loss"],
+            ["factor 2"],
+        ),
         Mutant(
             f"{short}-loss-norm-not-squared",
             module,
