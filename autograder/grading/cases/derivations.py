@@ -48,7 +48,8 @@ def derivation_questions() -> list[Question]:
                     f"derivations.{qid}: the variable {qid} is missing from derivations.py",
                     "the answer's variable is missing",
                 )
-            return Feedback(f"derivations.{qid}: read as {v.read_as}: {v.feedback}", v.mistake)
+            read = f"read as {v.read_as}: " if v.read_as else ""  # nothing read: no "read as :"
+            return Feedback(f"derivations.{qid}: {read}{v.feedback}", v.mistake)
 
         def judge(values, least, verdict=verdict, feedback=feedback):
             v = verdict(values)
