@@ -67,7 +67,7 @@ def test_the_finder_sees_a_cycle():
 
 def test_the_graph_is_read_from_the_code():
     graph = import_graph()
-    assert "autograder.grading.cases.question" in graph["autograder.grading.cases.public"]
+    assert "autograder.grading.cases.question" in graph["autograder.grading.cases.public_models"]
     assert "autograder.grading.sandbox.parent" in graph["autograder.grading.runner"]
 
 

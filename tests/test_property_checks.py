@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from autograder.grading.cases.assignment import build_questions
-from autograder.grading.hidden import cases as hidden
+from autograder.grading.hidden import models as hidden
 from autograder.grading.runner import grade_submission
 from autograder.paths import SOLUTIONS
 

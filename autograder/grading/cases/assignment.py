@@ -7,7 +7,7 @@ the question bank is available.
 
 from __future__ import annotations
 
-from autograder.grading.cases import public
+from autograder.grading.cases import public_models, public_optimizers
 from autograder.grading.cases.derivations import derivation_questions
 from autograder.grading.cases.question import Question, question_ids
 
@@ -15,14 +15,17 @@ from autograder.grading.cases.question import Question, question_ids
 def build_questions(include_hidden: bool = True) -> list[Question]:
     """Every question with its public cases, and its hidden cases when available."""
     questions = {qid: Question(qid, qid.split(".")[0]) for qid in question_ids()}
-    public.add_cases(questions)
+    public_models.add_cases(questions)
+    public_optimizers.add_cases(questions)
     if include_hidden:
         try:
-            from autograder.grading.hidden import cases as hidden
+            from autograder.grading.hidden import models as hidden_models
+            from autograder.grading.hidden import optimizers as hidden_optimizers
         except ImportError:  # the student release has no hidden tests
             pass
         else:
-            hidden.add_cases(questions)
+            hidden_models.add_cases(questions)
+            hidden_optimizers.add_cases(questions)
     every = list(questions.values()) + derivation_questions()
     _number_calls(every)
     return every

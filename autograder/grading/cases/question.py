@@ -3,8 +3,8 @@
 A case is a list of calls to run on the student's code (in the sandbox) and a judge that looks
 at what came back (in the grader) and returns None when the case passes, or the feedback.
 This module holds the shared data types only; assignment.py assembles the questions from the
-public cases (public.py), the derivation questions (derivations.py) and, in the instructors'
-copy, the hidden cases (autograder/grading/hidden/).
+public cases (public_models.py, public_optimizers.py), the derivation questions
+(derivations.py) and, in the instructors' copy, the hidden cases (autograder/grading/hidden/).
 """
 
 from __future__ import annotations
