@@ -183,11 +183,23 @@ def check_with(
 # ------------------------------------------------------------------------------ preparation
 
 
-@dataclass
 class _Prepared:
-    envs: list  # matrix: instance environments; scalar: points (name -> mpf)
-    reference: list  # the derived truth on each env (never a typed formula)
-    wrongs: list  # values of each misconception
+    """envs: matrix: instance environments; scalar: points (name -> mpf). reference: the
+    derived truth on each env (never a typed formula). wrongs: the values of each
+    misconception, computed the first time an answer is not right (a right answer never
+    needs them)."""
+
+    def __init__(self, envs: list, reference: list, wrongs):
+        self.envs, self.reference = envs, reference
+        self._wrongs = wrongs  # a list, or a function that computes it
+        self._lock = threading.Lock()
+
+    @property
+    def wrongs(self) -> list:
+        with self._lock:
+            if callable(self._wrongs):
+                self._wrongs = self._wrongs()
+            return self._wrongs
 
 
 def _prepare(question: Question) -> _Prepared:
@@ -223,7 +235,9 @@ def _prepare_matrix(key: tuple, question: Question) -> _Prepared:
             with np.errstate(all="ignore"):
                 return [np.asarray(evaluate.numeric(tree, env), dtype=float) for env in envs]
 
-        wrongs = [values(wrong.formula) for wrong in question.misconceptions]
+        def wrongs():
+            return [values(wrong.formula) for wrong in question.misconceptions]
+
         derived = [
             np.asarray(truth(question.model, question.target, env), dtype=float) for env in envs
         ]
@@ -258,10 +272,14 @@ def _prepare_scalar(key: tuple, question: Question) -> _Prepared:
             points.append(point)
         ref_values = _scalar_reference(question, points, symbolic)
         envs = [_scalar_env(question, point) for point in points]
-        wrongs = [
-            [evaluate.precise(compiled(w.formula, question.names), env) for env in envs]
-            for w in question.misconceptions
-        ]
+
+        def wrongs():
+            with mpmath.workdps(evaluate.DIGITS + 20):
+                return [
+                    [evaluate.precise(compiled(w.formula, question.names), env) for env in envs]
+                    for w in question.misconceptions
+                ]
+
         return _Prepared(envs, ref_values, wrongs)
 
     return _cached(("scalar", key), build)

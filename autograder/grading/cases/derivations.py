@@ -76,6 +76,24 @@ def derivation_questions() -> list[Question]:
     return questions
 
 
+def prepare(ids=None) -> None:
+    """Derive the truth of the active derivation questions (those in `ids`, default all) now
+    (once per process), e.g. while the sandbox's zygotes start, rather than when the first
+    answer is judged."""
+    try:
+        from autograder.derivations import QUESTIONS
+        from autograder.derivations.check import _prepare
+    except ImportError:
+        return
+    for question in list(QUESTIONS.values()):
+        if ids is not None and question.id not in ids:
+            continue
+        try:
+            _prepare(question)
+        except Exception:  # noqa: BLE001, S112 - check_answer reports it when judged
+            continue
+
+
 def credits(question) -> list[float]:
     """The credits a verdict on this question can earn, ascending, ending with 1."""
     from autograder.derivations.check import FACTOR, TRANSPOSED
