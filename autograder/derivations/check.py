@@ -159,6 +159,10 @@ def check_with(
         prepared = _prepare(question)
     except Exception as error:  # a broken question is a bug of ours, not the student's
         return Verdict(qid, "", False, 0.0, f"this question could not be prepared ({error})")
+    if echo and question.kind == "scalar":
+        from autograder.derivations.symbolic import _sympy
+
+        _sympy()  # the echo's SymPy, imported before the clock starts (the cache spares prepare it)
     box: list = []
     deadline = time.monotonic() + time_limit
 
