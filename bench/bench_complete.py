@@ -86,7 +86,8 @@ class Tree:
         )
 
     def cli(self, *args: str) -> list[str]:
-        return [sys.executable, "-c", "from autograder.cli import app; app()", *args]
+        # -P: no current folder on sys.path, so PYTHONPATH decides which tree is imported
+        return [sys.executable, "-P", "-c", "from autograder.cli import app; app()", *args]
 
 
 def median_runs(measure, count: int) -> tuple[float, float]:
@@ -111,7 +112,8 @@ def answer_times(source: Path) -> tuple[float, float, int]:
         "print(statistics.median(times), max(times), len(times))\n"
     )
     env = dict(os.environ, PYTHONPATH=str(source))
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    cmd = [sys.executable, "-P", "-c", code]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
     median, worst, count = out.stdout.split()
     return float(median), float(worst), int(count)
 
