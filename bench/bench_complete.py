@@ -8,7 +8,8 @@ Rows (each the `backprop` CLI in a fresh process, as a student or instructor run
 - cold:    `backprop check` on a complete submission with an empty reference cache (the first
            run on an installation: SymPy derives the scalar references once)
 - answer:  checking one typed answer (check_answer in-process, every question's right answer
-           and a wrong one, the question prepared): median and worst; and `backprop answer`
+           and a wrong one, the question prepared and checked once): median and worst; the
+           worst first check (one-time imports included); and `backprop answer`
 - memory:  peak resident memory of `backprop grade` on 200 complete submissions (the grader
            process; each child is capped at 2 GiB of address space on its own)
 - otter:   `otter run` with the Gradescope zip on the same complete submission
@@ -95,27 +96,33 @@ def median_runs(measure, count: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def answer_times(source: Path) -> tuple[float, float, int]:
-    """check_answer on every question's right answer and on a wrong one, each question
-    prepared first (as in a grading run), in a fresh process: median and worst seconds."""
+def answer_times(source: Path) -> tuple[float, float, int, float]:
+    """check_answer on every question's right answer and on a wrong one, in a fresh process,
+    each question prepared (as in a grading run) and checked once before (its one-time
+    imports: SymPy for a scalar answer's echo): median and worst seconds of the timed checks,
+    and the worst first check of a question."""
     code = (
         "import statistics, sys, time, importlib\n"
         "from autograder.derivations import QUESTIONS, check_answer\n"
         "from autograder.derivations.check import _prepare\n"
         "solved = importlib.import_module('solutions.derivations')\n"
-        "times = []\n"
+        "times, firsts = [], []\n"
         "for q in QUESTIONS.values():\n"
         "    _prepare(q)\n"
-        "    for text in (getattr(solved, q.id), '2*' + q.target + ' + 1'):\n"
+        "    texts = (getattr(solved, q.id), '2*' + q.target + ' + 1')\n"
+        "    for text in texts:\n"
+        "        t = time.perf_counter(); check_answer(q.id, text)\n"
+        "        firsts.append(time.perf_counter() - t)\n"
+        "    for text in texts:\n"
         "        t = time.perf_counter(); check_answer(q.id, text)\n"
         "        times.append(time.perf_counter() - t)\n"
-        "print(statistics.median(times), max(times), len(times))\n"
+        "print(statistics.median(times), max(times), len(times), max(firsts))\n"
     )
     env = dict(os.environ, PYTHONPATH=str(source))
     cmd = [sys.executable, "-P", "-c", code]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    median, worst, count = out.stdout.split()
-    return float(median), float(worst), int(count)
+    median, worst, count, first = out.stdout.split()
+    return float(median), float(worst), int(count), float(first)
 
 
 def otter_times(root: Path, submission: Path, runs: int) -> tuple[float, float]:
@@ -195,11 +202,16 @@ def main() -> None:
             )
 
         for tree in trees:
-            median, worst, count = answer_times(tree.source)
+            median, worst, count, first = answer_times(tree.source)
             put(
                 f"one typed answer, check_answer ({count} checks)",
                 tree,
                 f"median {1000 * median:.2f} ms, worst {1000 * worst:.0f} ms",
+            )
+            put(
+                "first answer of a question in a process, worst",
+                tree,
+                f"{1000 * first:.0f} ms",
             )
             wall, cpu = median_runs(
                 lambda tree=tree: run(
