@@ -278,7 +278,7 @@ def _prepare_scalar(key: tuple, question: Question) -> _Prepared:
         envs = [_scalar_env(question, point) for point in points]
 
         def wrongs():
-            with mpmath.workdps(evaluate.DIGITS + 20):
+            with evaluate.workdps(evaluate.DIGITS + 20):
                 return [
                     [evaluate.precise(compiled(w.formula, question.names), env) for env in envs]
                     for w in question.misconceptions
