@@ -96,7 +96,7 @@ def median_runs(measure, count: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def answer_times(source: Path) -> tuple[float, float, int, float]:
+def answer_times(source: Path, env: dict) -> tuple[float, float, int, float]:
     """check_answer on every question's right answer and on a wrong one, in a fresh process,
     each question prepared (as in a grading run) and checked once before (its one-time
     imports: SymPy for a scalar answer's echo): median and worst seconds of the timed checks,
@@ -118,7 +118,7 @@ def answer_times(source: Path) -> tuple[float, float, int, float]:
         "        times.append(time.perf_counter() - t)\n"
         "print(statistics.median(times), max(times), len(times), max(firsts))\n"
     )
-    env = dict(os.environ, PYTHONPATH=str(source))
+    env = dict(env, PYTHONPATH=str(source))  # the tree's warm reference cache
     cmd = [sys.executable, "-P", "-c", code]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True)
     median, worst, count, first = out.stdout.split()
@@ -202,7 +202,7 @@ def main() -> None:
             )
 
         for tree in trees:
-            median, worst, count, first = answer_times(tree.source)
+            median, worst, count, first = answer_times(tree.source, tree.env)
             put(
                 f"one typed answer, check_answer ({count} checks)",
                 tree,
