@@ -40,6 +40,18 @@ def _format(shape: Shape, dims: Mapping[str, int]) -> str:
     return f"shape ({names})"
 
 
+_NUMERIC: dict = {}  # dtype -> whether it holds numbers (np.issubdtype is slow per call)
+
+
+def _numeric(dtype) -> bool:
+    known = _NUMERIC.get(dtype)
+    if known is None:
+        known = dtype.kind != "O" and bool(np.issubdtype(dtype, np.number))
+        if len(_NUMERIC) < 256:
+            _NUMERIC[dtype] = known
+    return known
+
+
 def check_shape(fn: str, name: str, value, shape: Shape, dims: dict[str, int]) -> np.ndarray:
     """Check that `value` has `shape`, binding named dimensions in `dims` on first use.
 
@@ -49,7 +61,7 @@ def check_shape(fn: str, name: str, value, shape: Shape, dims: dict[str, int]) -
     if value is None or isinstance(value, (str, bytes, Mapping)):
         raise ShapeError(f"{fn}: {name} must be {_format(shape, dims)}; got {_describe(value)}.")
     arr = np.asarray(value)
-    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
+    if not _numeric(arr.dtype):
         raise ShapeError(f"{fn}: {name} must hold numbers; got dtype {arr.dtype}.")
     if arr.ndim != len(shape):
         raise ShapeError(

@@ -113,28 +113,34 @@ def _factors(scalar: bool):
     ]
 
 
-def check_answer(question_id, text, questions: dict | None = None) -> Verdict:
+def check_answer(question_id, text, questions: dict | None = None, *, echo: bool = True) -> Verdict:
     """Check `text` as the answer to question `question_id` of `questions` (default: the
-    active question file, autograder.derivations.QUESTIONS). Never raises."""
+    active question file, autograder.derivations.QUESTIONS). Never raises.
+
+    echo=False leaves a scalar answer's read_as empty: the credit without SymPy's echo (which
+    needs `import sympy`), for the grader, which shows read_as only in the feedback of a case
+    that fails."""
     qid = question_id if isinstance(question_id, str) else repr(question_id)
     try:
-        return _check_answer(qid, text, questions)
+        return _check_answer(qid, text, questions, echo)
     except Exception as error:  # the last line of defence: a verdict, never a traceback
         return Verdict(
             qid, "", False, 0.0, f"the answer could not be checked ({type(error).__name__})"
         )
 
 
-def _check_answer(qid: str, text, questions: dict | None) -> Verdict:
+def _check_answer(qid: str, text, questions: dict | None, echo: bool = True) -> Verdict:
     if questions is None:
         from autograder.derivations.active import QUESTIONS as questions
     question = questions.get(qid)
     if question is None:
         return Verdict(qid, "", False, 0.0, f"unknown question {qid!r}")
-    return check_with(question, text)
+    return check_with(question, text, echo=echo)
 
 
-def check_with(question: Question, text, time_limit: float = TIME_LIMIT) -> Verdict:
+def check_with(
+    question: Question, text, time_limit: float = TIME_LIMIT, *, echo: bool = True
+) -> Verdict:
     """Check an answer to a Question object (a question file's, or a practice variant)."""
     qid = question.id
     if text is ...:
@@ -153,12 +159,16 @@ def check_with(question: Question, text, time_limit: float = TIME_LIMIT) -> Verd
         prepared = _prepare(question)
     except Exception as error:  # a broken question is a bug of ours, not the student's
         return Verdict(qid, "", False, 0.0, f"this question could not be prepared ({error})")
+    if echo and question.kind == "scalar":
+        from autograder.derivations.symbolic import _sympy
+
+        _sympy()  # the echo's SymPy, imported before the clock starts (the cache spares prepare it)
     box: list = []
     deadline = time.monotonic() + time_limit
 
     def work() -> None:
         try:
-            box.append(_check(question, prepared, text, deadline))
+            box.append(_check(question, prepared, text, deadline, echo))
         except evaluate.Timeout:
             box.append(None)
         except Exception as error:
@@ -177,11 +187,23 @@ def check_with(question: Question, text, time_limit: float = TIME_LIMIT) -> Verd
 # ------------------------------------------------------------------------------ preparation
 
 
-@dataclass
 class _Prepared:
-    envs: list  # matrix: instance environments; scalar: points (name -> mpf)
-    reference: list  # the derived truth on each env (never a typed formula)
-    wrongs: list  # values of each misconception
+    """envs: matrix: instance environments; scalar: points (name -> mpf). reference: the
+    derived truth on each env (never a typed formula). wrongs: the values of each
+    misconception, computed the first time an answer is not right (a right answer never
+    needs them)."""
+
+    def __init__(self, envs: list, reference: list, wrongs):
+        self.envs, self.reference = envs, reference
+        self._wrongs = wrongs  # a list, or a function that computes it
+        self._lock = threading.Lock()
+
+    @property
+    def wrongs(self) -> list:
+        with self._lock:
+            if callable(self._wrongs):
+                self._wrongs = self._wrongs()
+            return self._wrongs
 
 
 def _prepare(question: Question) -> _Prepared:
@@ -217,7 +239,9 @@ def _prepare_matrix(key: tuple, question: Question) -> _Prepared:
             with np.errstate(all="ignore"):
                 return [np.asarray(evaluate.numeric(tree, env), dtype=float) for env in envs]
 
-        wrongs = [values(wrong.formula) for wrong in question.misconceptions]
+        def wrongs():
+            return [values(wrong.formula) for wrong in question.misconceptions]
+
         derived = [
             np.asarray(truth(question.model, question.target, env), dtype=float) for env in envs
         ]
@@ -250,17 +274,38 @@ def _prepare_scalar(key: tuple, question: Question) -> _Prepared:
                     value = Fraction(1, 7)
                 point[name] = mpmath.mpf(value.numerator) / value.denominator
             points.append(point)
-        names = frozenset(question.variables)
-        reference = symbolic.reference(question.function, question.target, names)
-        ref_values = symbolic.values_at(reference, points)
+        ref_values = _scalar_reference(question, points, symbolic)
         envs = [_scalar_env(question, point) for point in points]
-        wrongs = [
-            [evaluate.precise(compiled(w.formula, question.names), env) for env in envs]
-            for w in question.misconceptions
-        ]
+
+        def wrongs():
+            with evaluate.workdps(evaluate.DIGITS + 20):
+                return [
+                    [evaluate.precise(compiled(w.formula, question.names), env) for env in envs]
+                    for w in question.misconceptions
+                ]
+
         return _Prepared(envs, ref_values, wrongs)
 
     return _cached(("scalar", key), build)
+
+
+def _scalar_reference(question: Question, points: list[dict], symbolic) -> list:
+    """SymPy's derivative at the points, from the on-disk cache when this installation derived
+    it before (cache.py: keyed by the question's content and the code), else derived now."""
+    from autograder.derivations import cache
+
+    try:
+        key = cache.key(question, points, symbolic.DIGITS)
+    except Exception:  # noqa: BLE001 - no cache then: derive
+        key = None
+    values = cache.load(key, len(points)) if key else None
+    if values is None:
+        names = frozenset(question.variables)
+        reference = symbolic.reference(question.function, question.target, names)
+        values = symbolic.values_at(reference, points, symbolic.DIGITS)
+        if key:
+            cache.store(key, values)
+    return values
 
 
 def _scalar_env(question: Question, point: dict) -> dict:
@@ -273,7 +318,9 @@ def _scalar_env(question: Question, point: dict) -> dict:
 # ------------------------------------------------------------------------------ the check
 
 
-def _check(question: Question, prepared: _Prepared, text: str, deadline: float) -> Verdict:
+def _check(
+    question: Question, prepared: _Prepared, text: str, deadline: float, echo: bool = True
+) -> Verdict:
     qid, scalar = question.id, question.kind == "scalar"
     try:
         tree = parse(text, question.names, scalar=scalar)
@@ -284,7 +331,7 @@ def _check(question: Question, prepared: _Prepared, text: str, deadline: float) 
     except ShapeError as error:
         read_as = to_text(resolve(tree, question.shapes))
         return Verdict(qid, read_as, False, 0.0, f"Shapes: {error}", SHAPES)
-    read_as = _render(tree, scalar)
+    read_as = _render(tree, scalar) if echo or not scalar else ""
     want = question.target_shape
     if not same(shape, want):
         if want and shape == tuple(reversed(want)):

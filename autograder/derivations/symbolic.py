@@ -12,6 +12,8 @@ from functools import cache
 from autograder.derivations.evaluate import workdps
 from autograder.derivations.parse import Node, parse
 
+DIGITS = 50  # of the reference values (values_at)
+
 
 def _sympy():
     import sympy
@@ -95,7 +97,7 @@ def mpmath_str(value) -> str:
     return mpmath.nstr(value, 60, strip_zeros=False)
 
 
-def values_at(expr, points: list[dict], digits: int = 50) -> list:
+def values_at(expr, points: list[dict], digits: int = DIGITS) -> list:
     """mpmath values of a SymPy expression at each point (name -> Fraction-like mpf)."""
     sp = _sympy()
     import mpmath

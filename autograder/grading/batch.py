@@ -21,9 +21,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from autograder.grading.cases import derivations
 from autograder.grading.cases.assignment import build_questions
 from autograder.grading.gradescope.metadata import Submitter, roster_columns
 from autograder.grading.runner import SubmissionResult, grade_submission
+from autograder.grading.sandbox.parent import Zygote
 
 
 def list_submissions(folder: Path) -> list[Path]:
@@ -40,10 +42,12 @@ def grade_all(
     """Grade every submission; the results come back in the order given.
 
     Each submission runs in its own child process, so threads are enough to use every core."""
-    questions = build_questions()
     # two per core: while one submission's child computes, another's grader thread judges
     # (and a submission that hangs holds a thread, not a core)
     jobs = jobs or 2 * (os.cpu_count() or 1)
+    Zygote.prestart(min(jobs, len(submissions)))  # they boot while the questions are built
+    questions = build_questions()
+    derivations.prepare()
 
     def one(path: Path) -> SubmissionResult:
         try:

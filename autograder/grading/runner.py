@@ -191,6 +191,8 @@ def find_helpers(files: Files, candidates: list[Path]) -> None:
         if candidate.parent in folders and candidate.name not in SUBMISSION_FILES:
             if name.isidentifier() and not name.startswith("_") and name not in beside:
                 beside[name] = candidate
+    if not beside:
+        return  # nothing to find (most submissions): no need to parse the files
     wanted, queue = set(), list(files.values())
     while queue:
         for name in sorted(_imported_tops(queue.pop()) & set(beside) - wanted):

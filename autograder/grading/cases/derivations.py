@@ -25,21 +25,24 @@ def derivation_questions() -> list[Question]:
         from autograder.derivations import QUESTIONS, check_answer
     except ImportError:
         return []
-    # check_answer is deterministic: answers typed the same way by many students are checked once
-    check = lru_cache(maxsize=100_000)(lambda qid, text: check_answer(qid, text))
+    # check_answer is deterministic: answers typed the same way by many students are checked once.
+    # The credit is checked without the echo of a scalar answer (SymPy's printing, the one
+    # thing that would import SymPy once the references are cached); a failing case checks
+    # again with it, for its feedback.
+    check = lru_cache(maxsize=100_000)(lambda qid, text, echo: check_answer(qid, text, echo=echo))
     bank = list(QUESTIONS.values()) if isinstance(QUESTIONS, dict) else list(QUESTIONS)
     ids = [q.id for q in bank]
     shared = make_call(MODULE, "answers", ids=ids)  # one call reads every answer
     questions = []
     for q in bank:
 
-        def verdict(values, qid=q.id):
+        def verdict(values, echo, qid=q.id):
             answers = values[0]
             raw = answers.get(qid) if isinstance(answers, dict) else None
             if raw is None or (isinstance(raw, dict) and raw.get("missing")):
                 return None
             # a non-string (Foreign: any object) is passed on for check_answer to reject
-            return check(qid, raw) if isinstance(raw, str) else check_answer(qid, raw)
+            return check(qid, raw, echo) if isinstance(raw, str) else check_answer(qid, raw)
 
         def feedback(v, qid=q.id):
             # the verdict's diagnosis travels as the mistake's name (never a formula)
@@ -52,8 +55,10 @@ def derivation_questions() -> list[Question]:
             return Feedback(f"derivations.{qid}: {read}{v.feedback}", v.mistake)
 
         def judge(values, least, verdict=verdict, feedback=feedback):
-            v = verdict(values)
-            return None if v is not None and v.credit >= least else feedback(v)
+            v = verdict(values, False)
+            if v is not None and v.credit >= least:
+                return None
+            return feedback(v if v is None or v.read_as else verdict(values, True))
 
         cases, below = [], 0.0
         for least in credits(q):
@@ -69,6 +74,24 @@ def derivation_questions() -> list[Question]:
             below = least
         questions.append(Question(f"{MODULE}.{q.id}", MODULE, cases))
     return questions
+
+
+def prepare(ids=None) -> None:
+    """Derive the truth of the active derivation questions (those in `ids`, default all) now
+    (once per process), e.g. while the sandbox's zygotes start, rather than when the first
+    answer is judged."""
+    try:
+        from autograder.derivations import QUESTIONS
+        from autograder.derivations.check import _prepare
+    except ImportError:
+        return
+    for question in list(QUESTIONS.values()):
+        if ids is not None and question.id not in ids:
+            continue
+        try:
+            _prepare(question)
+        except Exception:  # noqa: BLE001, S112 - check_answer reports it when judged
+            continue
 
 
 def credits(question) -> list[float]:

@@ -43,10 +43,21 @@ class Foreign:
         return isinstance(other, Foreign) and other.type_name == self.type_name
 
 
+# the allowed dtypes in native byte order, by dtype (a dict lookup is much cheaper than
+# dtype.name); any other dtype (byte-swapped, say) takes the general path below
+_NATIVE = {np.dtype(name): name for name in ALLOWED_DTYPES}
+_PLAIN = (bool, int, float, str)
+
+
 def encode(value, depth: int = 0):
     """Turn a value into JSON-able plain data (no student object survives)."""
     if depth > MAX_DEPTH:
         return {"__type__": "deeply nested value"}
+    if type(value) is np.ndarray:  # the common case, without the copy np.array makes
+        name = _NATIVE.get(value.dtype)
+        if name is not None and value.size <= MAX_ELEMENTS:
+            data = base64.b64encode(np.ascontiguousarray(value).tobytes()).decode()
+            return {"__nd__": [name, list(value.shape), data, False]}
     if value is None or type(value) in (bool, str):
         return value
     if type(value) is int:
@@ -81,6 +92,8 @@ def decode(data, depth: int = 0):
     if data is None or type(data) in (bool, int, float, str):
         return data
     if type(data) is list:
+        if depth <= MAX_DEPTH:  # items one level down pass the depth check: plain ones as is
+            return [v if v is None or type(v) in _PLAIN else decode(v, depth + 1) for v in data]
         return [decode(v, depth + 1) for v in data]
     if type(data) is not dict or len(data) != 1:
         raise ValueError("malformed value")
