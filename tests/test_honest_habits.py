@@ -25,6 +25,7 @@ from autograder.grading.check import check_path, public_questions
 from autograder.grading.gradescope.export import build_gradescope_zip
 from autograder.grading.runner import grade_submission
 from tests.corpus.honest_habits import HABITS, Habit, combined
+from tests.otter import otter_run, otter_scores
 
 IDS = [h.name for h in HABITS]
 
@@ -129,11 +130,6 @@ def autograder_zip(tmp_path_factory, questions):
     return build_gradescope_zip(questions, tmp_path_factory.mktemp("gs") / "autograder.zip")
 
 
-def _scores(results: Path) -> dict[str, float]:
-    tests = json.loads(results.read_text())["tests"]
-    return {t["name"]: t["score"] for t in tests if "score" in t}
-
-
 def test_the_combined_habit_gets_full_marks_under_otter_run(tmp_path, questions, autograder_zip):
     """`otter run` (slow, ~5-20 s) with the Gradescope zip, on the combined habit's files
     packed by `backprop submit`: the scores `backprop grade` gives, full marks."""
@@ -145,14 +141,12 @@ def test_the_combined_habit_gets_full_marks_under_otter_run(tmp_path, questions,
     done = CliRunner().invoke(app, ["submit", str(folder), "--out", str(submission)])
     assert done.exit_code == 0, done.output
     out = tmp_path / "out"
-    out.mkdir()
-    command = [sys.executable, "-m", "otter", "run", "-a", str(autograder_zip), "-o", str(out)]
-    done = subprocess.run(
-        [*command, str(submission), "--no-logo"], capture_output=True, text=True, timeout=600
-    )
+    done = otter_run(autograder_zip, submission, out)
     assert done.returncode == 0, done.stdout + done.stderr
     ours = grade_submission(submission, questions)
-    assert _scores(out / "results.json") == pytest.approx({q.id: q.score for q in ours.questions})
+    assert otter_scores(out / "results.json") == pytest.approx(
+        {q.id: q.score for q in ours.questions}
+    )
     assert_full_marks(habit, ours, questions)
 
 
@@ -181,7 +175,7 @@ def test_a_finder_zip_uploaded_as_is_gets_full_marks_on_gradescope(
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     ours = grade_submission(write(habit, tmp_path / "upload"), questions)
-    assert _scores(root / "results" / "results.json") == pytest.approx(
+    assert otter_scores(root / "results" / "results.json") == pytest.approx(
         {q.id: q.score for q in ours.questions}
     )
     assert_full_marks(habit, ours, questions)

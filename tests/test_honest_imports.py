@@ -11,7 +11,6 @@ really has. The Gradescope zip's environment must offer the packages `backprop g
 from __future__ import annotations
 
 import importlib.metadata
-import json
 import os
 import re
 import subprocess
@@ -34,6 +33,7 @@ from autograder.grading.runner import HELPER_BYTES, HELPER_COUNT, find_files, gr
 from autograder.grading.sandbox import parent
 from autograder.paths import ROOT, SOLUTIONS
 from tests.corpus.honest_imports import HABITS, SIG, Habit, with_top
+from tests.otter import otter_run, otter_scores
 
 BY_NAME = {h.name: h for h in HABITS}
 BACKWARD_LINE = '    A = cache["A"]  # (k, m)\n'  # a line of the reference backward
@@ -115,14 +115,9 @@ def test_gradescope_zip_gives_the_imports_full_marks(tmp_path, questions):
     submission = tmp_path / "submission.zip"
     assert "helpers.py" in pack_submission(folder, submission)
     out = tmp_path / "out"
-    out.mkdir()
-    command = [sys.executable, "-m", "otter", "run", "-a", str(autograder), "-o", str(out)]
-    done = subprocess.run(
-        [*command, str(submission), "--no-logo"], capture_output=True, text=True, timeout=600
-    )
+    done = otter_run(autograder, submission, out)
     assert done.returncode == 0, done.stdout + done.stderr
-    tests = json.loads((out / "results.json").read_text())["tests"]
-    otter = {t["name"]: t["score"] for t in tests if "score" in t}
+    otter = otter_scores(out)
     ours = grade_submission(folder, questions)
     assert otter == pytest.approx({q.id: q.score for q in ours.questions})
     assert_full_marks(habit, ours)

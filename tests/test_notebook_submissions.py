@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import csv
-import json
 import shutil
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from autograder.grading.submission.notebook import cell_statements, notebook_sou
 from autograder.grading.submit import submit_here
 from autograder.notebooks import MODULES, NOTEBOOKS
 from autograder.paths import EXERCISES, SOLUTIONS
+from tests.otter import otter_run, otter_scores
 
 runner = CliRunner()
 SIG = "two_layer_sigmoid"
@@ -377,22 +377,9 @@ def test_backprop_submit_on_a_folder_of_notebooks(tmp_path, questions):
 
 
 # ------------------------------------------------------------------ otter
-def otter_run(autograder: Path, submission: Path, out: Path) -> subprocess.CompletedProcess:
-    out.mkdir()
-    command = [sys.executable, "-m", "otter", "run", "-a", str(autograder), "-o", str(out)]
-    return subprocess.run(
-        [*command, str(submission), "--no-logo"], capture_output=True, text=True, timeout=600
-    )
-
-
 @pytest.fixture(scope="module")
 def autograder_zip(tmp_path_factory, questions):
     return build_gradescope_zip(questions, tmp_path_factory.mktemp("gs") / "autograder.zip")
-
-
-def otter_scores(out: Path) -> dict[str, float]:
-    results = json.loads((out / "results.json").read_text())
-    return {t["name"]: t["score"] for t in results["tests"] if "score" in t}
 
 
 def test_otter_run_grades_the_zip_of_notebooks(autograder_zip, tmp_path, questions):
