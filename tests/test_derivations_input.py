@@ -13,6 +13,7 @@ import pytest
 from autograder.derivations import QUESTIONS, Verdict, check_answer
 from autograder.derivations.check import check_with
 from autograder.derivations.parse import ParseError, latex_to_text, parse, to_latex
+from tests.conftest import cache_env
 
 HOSTILE = [
     ("__import__('os').system('ls')", "only calls of the listed functions"),
@@ -232,7 +233,7 @@ def test_the_same_answer_gets_the_same_verdict_every_run():
         capture_output=True,
         text=True,
         check=True,
-        env={"PYTHONHASHSEED": "123", "PATH": ""},
+        env={"PYTHONHASHSEED": "123", "PATH": "", **cache_env()},
     )
     assert json.loads(result.stdout) == here
 

@@ -20,6 +20,7 @@ from autograder.grading.runner import grade_submission
 from autograder.grading.sandbox import parent as sandbox
 from autograder.grading.sandbox import plain
 from autograder.paths import EXERCISES, SOLUTIONS
+from tests.conftest import cache_env
 from tests.secrets import all_solution_lines
 
 runner = CliRunner()
@@ -136,7 +137,7 @@ def test_release_holds_no_solution_and_no_hidden_test(tmp_path):
         cwd=out,
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(out)},
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(out), **cache_env()},
     )
     assert done.returncode == 1, done.stderr
     assert "not implemented yet" in done.stdout and "Traceback" not in done.stderr

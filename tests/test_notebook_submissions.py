@@ -29,6 +29,7 @@ from autograder.grading.submission.notebook import cell_statements, notebook_sou
 from autograder.grading.submit import submit_here
 from autograder.notebooks import MODULES, NOTEBOOKS
 from autograder.paths import EXERCISES, SOLUTIONS
+from tests.conftest import cache_env
 from tests.otter import otter_run, otter_scores
 
 runner = CliRunner()
@@ -430,7 +431,7 @@ def test_the_release_hands_in_from_its_notebooks_folder(tmp_path):
         cwd=out / "notebooks",
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(out)},
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(out), **cache_env()},
         timeout=300,
     )
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr

@@ -11,6 +11,7 @@ import pytest
 
 from autograder.derivations import check_answer
 from autograder.derivations.questionfile import QuestionFileError, load, parse_data
+from tests.conftest import cache_env
 
 FILE = Path(__file__).parent / "data" / "course_questions.toml"
 QUESTIONS = load(FILE, deep=True)
@@ -368,7 +369,7 @@ def test_a_release_with_the_file_holds_none_of_its_answers(tmp_path):
         cwd=out,
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(out)},
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(out), **cache_env()},
     )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == [1.0, 0.0]  # no misconception credit on the student side
@@ -628,7 +629,7 @@ def test_a_bad_file_in_the_environment_is_one_line_for_every_command(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text(BAD_FILE)
     code = "import sys; sys.argv = ['backprop', 'questions']; from autograder.cli import app; app()"
-    env = {"PATH": "/usr/bin:/bin", "BACKPROP_QUESTIONS": str(bad)}
+    env = {"PATH": "/usr/bin:/bin", "BACKPROP_QUESTIONS": str(bad), **cache_env()}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert (
