@@ -88,7 +88,9 @@ class Tree:
 
     def cli(self, *args: str) -> list[str]:
         # -P: no current folder on sys.path, so PYTHONPATH decides which tree is imported
-        return [sys.executable, "-P", "-c", "from autograder.cli import app; app()", *args]
+        # the `backprop` script's entry point (run, else app in a tree from before run existed)
+        entry = "import autograder.cli as cli; getattr(cli, 'run', cli.app)()"
+        return [sys.executable, "-P", "-c", entry, *args]
 
 
 def median_runs(measure, count: int) -> tuple[float, float]:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -118,6 +117,8 @@ def store(entry_key: str, values: list) -> None:
             return
         items = ["nan" if mpmath.isnan(v) else _exact(v) for v in values]
         directory = folder()
+        import tempfile  # only when writing: a warm run never needs it
+
         directory.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=".scalar-", suffix=".tmp")
         try:

@@ -39,7 +39,7 @@ from fractions import Fraction
 import numpy as np
 
 from autograder.derivations import evaluate
-from autograder.derivations.models import compiled, instances, seed_of, truth
+from autograder.derivations.models import SIZES, compiled, instances, seed_of, truth
 from autograder.derivations.parse import ParseError, parse, to_text
 from autograder.derivations.question import Question
 from autograder.derivations.shapes import ShapeError, fmt, infer, resolve, result_hint, same
@@ -227,10 +227,8 @@ def _cached(key, build):
 
 
 def _prepare_matrix(key: tuple, question: Question) -> _Prepared:
-    qid = question.id
-
     def build():
-        envs = instances(question.model, question.model.name + "/" + qid)
+        envs, derived = _matrix_values(question)
         names = question.names
 
         def values(formula):
@@ -242,12 +240,29 @@ def _prepare_matrix(key: tuple, question: Question) -> _Prepared:
         def wrongs():
             return [values(wrong.formula) for wrong in question.misconceptions]
 
-        derived = [
-            np.asarray(truth(question.model, question.target, env), dtype=float) for env in envs
-        ]
         return _Prepared(envs, derived, wrongs)
 
     return _cached(("matrix", key), build)
+
+
+def _matrix_values(question: Question) -> tuple[list, list]:
+    """The instances of a matrix question and dL/d(target) on each: from the on-disk cache
+    when this installation computed them before (matrix_cache.py), else computed now."""
+    from autograder.derivations import matrix_cache
+
+    seed_key = question.model.name + "/" + question.id
+    try:
+        entry_key = matrix_cache.key(question, seed_key, SIZES)
+    except Exception:  # noqa: BLE001 - no cache then: compute
+        entry_key = None
+    found = matrix_cache.load(entry_key, len(SIZES)) if entry_key else None
+    if found is not None:
+        return found
+    envs = instances(question.model, seed_key)
+    derived = [np.asarray(truth(question.model, question.target, env), dtype=float) for env in envs]
+    if entry_key:
+        matrix_cache.store(entry_key, envs, derived)
+    return envs, derived
 
 
 def _prepare_scalar(key: tuple, question: Question) -> _Prepared:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import io
+import threading
 import types
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,14 @@ def check_path(path: Path) -> SubmissionResult:
     Zygote.prestart(1)  # boots on another core while the questions are built and prepared
     questions = public_questions()
     derivations.prepare(_answered(path / "derivations.py"))
+    # the table's library loads while this process mostly waits for the child's answers
+    threading.Thread(target=_import_render, daemon=True).start()
     return grade_submission(path, questions, name=path.name)
+
+
+def _import_render() -> None:
+    import rich.console  # noqa: F401
+    import rich.table  # noqa: F401
 
 
 def _answered(path: Path) -> set[str]:

@@ -46,7 +46,7 @@ requires-python = ">=3.11"
 dependencies = {dependencies}
 
 [project.scripts]
-backprop = "autograder.cli:app"
+backprop = "autograder.cli:run"
 
 [tool.setuptools.packages.find]
 include = ["autograder*"]
