@@ -34,6 +34,13 @@ class Feedback(str):
         return (Feedback, (str(self), self.mistake))
 
 
+# Not mistakes but work not done: named so that a report can tell them from the misconceptions
+# (an unanswered derivation, a derivations.py without the question's variable).
+NOT_ANSWERED = "not answered"
+VARIABLE_MISSING = "the answer's variable is missing"
+NOT_ATTEMPTED = frozenset({NOT_ANSWERED, VARIABLE_MISSING})
+
+
 def mistake_of(text) -> str | None:
     """The mistake a message names, or None (a plain str names none)."""
     return getattr(text, "mistake", None)

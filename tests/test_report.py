@@ -21,8 +21,11 @@ import pytest
 from typer.testing import CliRunner
 
 from autograder.cli import app
+from autograder.feedback import NOT_ANSWERED, NOT_ATTEMPTED
 from autograder.grading.cases.assignment import build_questions
 from autograder.paths import SOLUTIONS
+from autograder.report.load import load_results
+from autograder.report.summary import summarize
 from tests.corpus.class_report import answers, build_class, solutions
 
 runner = CliRunner()
@@ -175,6 +178,20 @@ def test_every_named_mistake_is_in_the_report_with_its_count_and_who(graded):
     assert {k: sorted(v[1]) for k, v in shown.items()} == {k: sorted(v) for k, v in who.items()}
     top = section(page(out), "Most frequent mistakes")
     assert "two_layer_sigmoid.backward</span>: " in top and "3 submissions" in top
+
+
+def test_work_not_done_stays_out_of_the_most_frequent_mistakes(graded):
+    out, _ = graded
+    named = {
+        m for d in jsons_of(out).values() for t in d["tests"] for m in t["extra_data"]["mistakes"]
+    }
+    assert NOT_ANSWERED in named  # the stubs left every derivation unanswered
+    summary = summarize(load_results(out))
+    assert summary.top_mistakes(100), "the class made mistakes"
+    assert all(m.name not in NOT_ATTEMPTED for m in summary.top_mistakes(100))
+    assert NOT_ANSWERED not in section(page(out), "Most frequent mistakes")
+    # still counted where it belongs: in its question's table
+    assert any(m.name == NOT_ANSWERED for q in summary.questions for m in q.mistakes)
 
 
 def test_the_flagged_list_is_exactly_the_non_ok_statuses_and_zero_scores(graded):

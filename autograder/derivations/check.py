@@ -43,6 +43,7 @@ from autograder.derivations.models import SIZES, compiled, instances, seed_of, t
 from autograder.derivations.parse import ParseError, parse, to_text
 from autograder.derivations.question import Question
 from autograder.derivations.shapes import ShapeError, fmt, infer, resolve, result_hint, same
+from autograder.feedback import NOT_ANSWERED as NOT_ANSWERED_NAME
 
 TIME_LIMIT = 1.0
 TRANSPOSED = 0.5
@@ -73,7 +74,7 @@ class Verdict:
 
 
 # the names of the diagnoses (Verdict.mistake) other than a misconception's
-NOT_ANSWERED_MISTAKE = "not answered"
+NOT_ANSWERED_MISTAKE = NOT_ANSWERED_NAME
 SYNTAX = "syntax error"
 SHAPES = "the shapes of an operation do not fit"
 WRONG_SHAPE = "the result has the wrong shape"

@@ -11,6 +11,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from autograder.feedback import NOT_ATTEMPTED
 from autograder.report.load import Results, Row
 
 DERIVATIONS = "derivations."
@@ -86,7 +87,9 @@ class Summary:
         return sum(1 for t in self.totals if t == 0)
 
     def top_mistakes(self, limit: int = 10) -> list[Mistake]:
-        every = [m for q in self.questions for m in q.mistakes]
+        """The most frequent mistakes of the class; work not done (an unanswered derivation)
+        is left to the per-question tables, or the stubs of a few would crowd out the rest."""
+        every = [m for q in self.questions for m in q.mistakes if m.name not in NOT_ATTEMPTED]
         return sorted(every, key=lambda m: -m.count)[:limit]  # stable: assignment order on ties
 
     @property

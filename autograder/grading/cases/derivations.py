@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from autograder.feedback import Feedback
+from autograder.feedback import VARIABLE_MISSING, Feedback
 from autograder.grading.cases.question import Case, Question, make_call
 
 MODULE = "derivations"
@@ -49,7 +49,7 @@ def derivation_questions() -> list[Question]:
             if v is None:
                 return Feedback(
                     f"derivations.{qid}: the variable {qid} is missing from derivations.py",
-                    "the answer's variable is missing",
+                    VARIABLE_MISSING,
                 )
             read = f"read as {v.read_as}: " if v.read_as else ""  # nothing read: no "read as :"
             return Feedback(f"derivations.{qid}: {read}{v.feedback}", v.mistake)
