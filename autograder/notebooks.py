@@ -11,6 +11,10 @@ block in the solution) is followed by a check cell that grades it where the stud
     from autograder.grading.check import check_here
     check_here("two_layer_sigmoid.backward", globals())
 
+The derivation questions get a notebook too (derivations.ipynb, from exercises/derivations.py
+and solutions/derivations.py): the typing guide, then a code cell per model with its answers
+to fill in, so that a student who works in Jupyter hands in every graded file from there.
+
 A student notebook ends with a cell that hands the work in (grading/submit.py):
 
     from autograder.grading.submit import submit_here
@@ -27,10 +31,11 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.paths import MODEL_MODULES, ROOT, SOLUTIONS
+from autograder.paths import EXERCISES, MODEL_MODULES, ROOT, SOLUTIONS
 from autograder.stubs import make_stub
 
-MODULES = (*MODEL_MODULES, "optimizers")
+MODULES = (*MODEL_MODULES, "optimizers")  # the code modules; derivations.ipynb is built apart
+DERIVATIONS = "derivations"
 NOTEBOOKS = ROOT / "notebooks"
 
 # The notes' equations, in their notation (examples are columns).
@@ -269,13 +274,71 @@ def build_notebook(module: str, kind: str, solutions: Path = SOLUTIONS) -> nbfor
     return notebook
 
 
+DERIVATIONS_HOW_TO = {
+    "exercises": (
+        "**How to work.** Replace each `...` with your answer in quotes (a formula in the syntax "
+        "below), run the cell, and check it in a terminal with `backprop check` (or one answer "
+        'with `backprop answer QUESTION "EXPR"`). The cells are graded as `derivations.py`.'
+    ),
+    "solutions": "**Reference answers** (instructors only: do not hand this notebook out).",
+}
+
+
+def build_derivations_notebook(source: str, kind: str) -> nbformat.NotebookNode:
+    """The derivation questions of a derivations.py (`source`) as a notebook: the file's guide
+    to typing formulas, a code cell per section (one model's questions, with their symbols and
+    shapes in comments), and for students the hand-in cell."""
+    tree = ast.parse(source)
+    guide = ast.get_docstring(tree) or ""
+    has_guide = tree.body and isinstance(tree.body[0], ast.Expr) and guide
+    lines = source.splitlines()[tree.body[0].end_lineno if has_guide else 0 :]
+    sections: list[list[str]] = [[]]
+    for line in lines:
+        if line.startswith("# ====="):  # the file's section rule: one cell per section
+            sections.append([])
+        else:
+            sections[-1].append(line)
+    cells = [
+        nbformat.v4.new_markdown_cell(
+            "# Derivation questions\n\n"
+            + DERIVATIONS_HOW_TO[kind]
+            + "\n\n```text\n"
+            + guide
+            + "\n```"
+        )
+    ]
+    cells += [
+        nbformat.v4.new_code_cell("\n".join(section).strip("\n"))
+        for section in sections
+        if "\n".join(section).strip()
+    ]
+    if kind == "exercises":
+        cells.append(nbformat.v4.new_markdown_cell(HAND_IN))
+        submit = nbformat.v4.new_code_cell(SUBMIT)
+        submit.metadata["tags"] = ["submit"]
+        cells.append(submit)
+    for number, cell in enumerate(cells):
+        cell.id = f"{DERIVATIONS}-{number:02d}"
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    return notebook
+
+
 def expected_notebooks(solutions: Path = SOLUTIONS) -> dict[str, str]:
     """Relative path (kind/module.ipynb) -> the JSON text that notebooks/ should hold."""
-    return {
+    expected = {
         f"{kind}/{module}.ipynb": nbformat.writes(build_notebook(module, kind, solutions)) + "\n"
         for kind in ("exercises", "solutions")
         for module in MODULES
     }
+    for kind, folder in (("exercises", EXERCISES), ("solutions", solutions)):
+        source = (folder / f"{DERIVATIONS}.py").read_text(encoding="utf-8")
+        notebook = build_derivations_notebook(source, kind)
+        expected[f"{kind}/{DERIVATIONS}.ipynb"] = nbformat.writes(notebook) + "\n"
+    return expected
 
 
 def write_notebooks(out: Path = NOTEBOOKS, solutions: Path = SOLUTIONS) -> list[Path]:

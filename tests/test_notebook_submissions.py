@@ -99,8 +99,26 @@ def test_student_notebooks_score_what_the_stubs_score(tmp_path, questions):
     assert notebooks.status == stubs.status
 
 
+def test_the_derivations_notebooks_score_as_their_files(tmp_path, questions):
+    """A student who works in Jupyter answers the derivations in derivations.ipynb: the
+    instructors' one gets every point, the students' one what the stub gets."""
+    for kind, folder in (("solutions", SOLUTIONS), ("exercises", EXERCISES)):
+        work = tmp_path / kind
+        work.mkdir()
+        for module in MODULES:
+            shutil.copy(folder / f"{module}.py", work)
+        shutil.copy(NOTEBOOKS / kind / "derivations.ipynb", work)
+        from_notebook = grade_submission(work, questions)
+        assert from_notebook.graded["derivations"] == "derivations.ipynb"
+        assert scores(from_notebook) == scores(grade_submission(folder, questions))
+        derivations = [q for q in from_notebook.questions if q.id.startswith("derivations.")]
+        assert derivations and all(
+            (q.score == q.possible) == (kind == "solutions") for q in derivations
+        )
+
+
 def test_the_student_notebooks_end_with_the_hand_in_cell():
-    for module in MODULES:
+    for module in [*MODULES, "derivations"]:
         last = nbformat.read(NOTEBOOKS / "exercises" / f"{module}.ipynb", as_version=4).cells[-1]
         assert "submit_here()" in last.source and "submit" in last.metadata["tags"]
         # and grading leaves it out (it would pack a zip in the grader's sandbox)

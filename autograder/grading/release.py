@@ -236,6 +236,13 @@ def _build_release(out: Path, questions: Path | None) -> Path:
 
         stub = render(load(installed))
         (out / "exercises" / "derivations.py").write_text(stub, encoding="utf-8")
+        if (out / "notebooks").is_dir():  # the notebook of the same questions, for Jupyter
+            import nbformat
+
+            from autograder.notebooks import build_derivations_notebook
+
+            notebook = build_derivations_notebook(stub, "exercises")
+            nbformat.write(notebook, out / "notebooks" / "derivations.ipynb")
     # the public test files must match the questions the release checks: the stripped ones
     from autograder.derivations import using
 
