@@ -73,6 +73,29 @@ def test_student_notebook_holds_no_solution_line(module):
     assert code.count("raise NotImplementedError") == len(expected_questions(module))
 
 
+def test_student_derivations_notebook_holds_no_answer():
+    import ast
+
+    tree = ast.parse((SOLUTIONS / "derivations.py").read_text(encoding="utf-8"))
+    answers = {
+        node.targets[0].id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+    }
+
+    def code(kind):
+        notebook = nbformat.read(NOTEBOOKS / kind / "derivations.ipynb", as_version=4)
+        return "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+
+    student, instructor = code("exercises"), code("solutions")
+    assert len(answers) > 30
+    for name, answer in answers.items():
+        assert f"{name} = {answer!r}".replace("'", '"') in instructor  # the test sees answers
+        assert f"{name} = ...  # TODO" in student
+        assert answer not in student.replace("yhat - y", ""), name  # (the forward's residual)
+    assert "SOLUTION" not in student
+
+
 def _execute(path):
     """Run a notebook headless; each check cell's report is kept in _results; return them."""
     from nbclient import NotebookClient
