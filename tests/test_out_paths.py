@@ -208,11 +208,33 @@ def test_release_over_a_previous_release_replaces_only_its_files(tmp_path):
     assert not stale.exists()  # written by the previous release, unchanged: replaced
 
 
+# What a release writes at its top level: the refused folders must show none of it changed
+# (other tests, running in parallel, may make files beside a checkout that sits in /tmp).
+RELEASE_TOP = (
+    ".backprop-release.json",
+    "README.md",
+    "pyproject.toml",
+    "exercises",
+    "autograder",
+    "notebooks",
+    "tests",
+)
+
+
+def _release_top(target: Path) -> dict[str, tuple]:
+    return {
+        name: (path.stat().st_mtime_ns, path.read_bytes() if path.is_file() else None)
+        for name in RELEASE_TOP
+        if (path := target / name).exists()
+    }
+
+
 def test_release_refuses_the_checkout_and_its_parents(tmp_path):
     for target in (paths.ROOT, paths.ROOT.parent):
-        before = sorted(p.name for p in target.iterdir())
+        before = _release_top(target)
         one_line_exit_2(runner.invoke(app, ["release", "--out", str(target)]), "checkout")
-        assert sorted(p.name for p in target.iterdir()) == before
+        assert _release_top(target) == before
+        assert not any(p.name.endswith(".before-release") for p in target.iterdir())
 
 
 # --------------------------------------------------------------------------- grade --out
