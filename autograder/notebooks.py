@@ -259,13 +259,19 @@ def build_notebook(module: str, kind: str, solutions: Path = SOLUTIONS) -> nbfor
                 "through it, `backprop plot landscape --use-exercises`."
             )
         )
+    return _notebook(cells, kind, module.replace("_", "-"))
+
+
+def _notebook(cells: list, kind: str, prefix: str) -> nbformat.NotebookNode:
+    """The notebook of these cells: for students with the hand-in cell last; stable cell ids
+    (prefix-NN) so that the generated files diff cleanly."""
     if kind == "exercises":
         cells.append(nbformat.v4.new_markdown_cell(HAND_IN))
         submit = nbformat.v4.new_code_cell(SUBMIT)
         submit.metadata["tags"] = ["submit"]
         cells.append(submit)
     for number, cell in enumerate(cells):
-        cell.id = f"{module.replace('_', '-')}-{number:02d}"  # stable ids: the files diff cleanly
+        cell.id = f"{prefix}-{number:02d}"
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
@@ -312,19 +318,7 @@ def build_derivations_notebook(source: str, kind: str) -> nbformat.NotebookNode:
         for section in sections
         if "\n".join(section).strip()
     ]
-    if kind == "exercises":
-        cells.append(nbformat.v4.new_markdown_cell(HAND_IN))
-        submit = nbformat.v4.new_code_cell(SUBMIT)
-        submit.metadata["tags"] = ["submit"]
-        cells.append(submit)
-    for number, cell in enumerate(cells):
-        cell.id = f"{DERIVATIONS}-{number:02d}"
-    notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata = {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-    }
-    return notebook
+    return _notebook(cells, kind, DERIVATIONS)
 
 
 def expected_notebooks(solutions: Path = SOLUTIONS) -> dict[str, str]:

@@ -229,6 +229,26 @@ def _release_top(target: Path) -> dict[str, tuple]:
     }
 
 
+def test_a_forged_manifest_deletes_nothing_outside_the_release(tmp_path):
+    """The manifest is a file anyone could write: paths in it that leave the folder (absolute,
+    .., or through a link) are never removed, even with the right digest."""
+    outside = tmp_path / "precious"
+    outside.mkdir()
+    keep = outside / "thesis.txt"
+    keep.write_text("years of work")
+    folder = tmp_path / "rel"
+    assert runner.invoke(app, ["release", "--out", str(folder)]).exit_code == 0
+    (folder / "link").symlink_to(outside)
+    digest = release_module._digest(keep)
+    forged = {str(keep): digest, "../precious/thesis.txt": digest, "link/thesis.txt": digest}
+    manifest = json.loads((folder / release_module.MANIFEST).read_text())
+    manifest["files"].update(forged)
+    (folder / release_module.MANIFEST).write_text(json.dumps(manifest))
+    done = runner.invoke(app, ["release", "--out", str(folder), "--force"])
+    assert done.exit_code == 0, done.output
+    assert keep.read_text() == "years of work"
+
+
 def test_release_refuses_the_checkout_and_its_parents(tmp_path):
     for target in (paths.ROOT, paths.ROOT.parent):
         before = _release_top(target)

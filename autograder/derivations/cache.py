@@ -116,17 +116,22 @@ def store(entry_key: str, values: list) -> None:
         if not all(isinstance(v, mpmath.mpf) for v in values):
             return
         items = ["nan" if mpmath.isnan(v) else _exact(v) for v in values]
-        directory = folder()
-        import tempfile  # only when writing: a warm run never needs it
-
-        directory.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".scalar-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w") as stream:
-                json.dump({"key": entry_key, "values": items}, stream)
-            os.replace(temporary, _path(entry_key))
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_atomically(_path(entry_key), json.dumps({"key": entry_key, "values": items}))
     except (OSError, ValueError, TypeError, OverflowError):
         pass
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write text to path through a temporary file renamed into place (a reader sees a whole
+    entry or none); raises OSError when the cache cannot be written."""
+    import tempfile  # only when writing: a warm run never needs it
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise

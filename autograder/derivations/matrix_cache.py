@@ -23,13 +23,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from functools import cache as memo
 from pathlib import Path
 
 import numpy as np
 
-from autograder.derivations.cache import folder
+from autograder.derivations.cache import folder, write_atomically
 
 FORMAT = 1
 HERE = Path(__file__).resolve().parent
@@ -121,18 +120,6 @@ def store(entry_key: str, envs: list, reference: list) -> None:
             "envs": [[[k, _encode(v)] for k, v in env.items()] for env in envs],
             "reference": [_encode(v) for v in reference],
         }
-        text = json.dumps(data)
-        directory = folder()
-        import tempfile  # only when writing: a warm run never needs it
-
-        directory.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".matrix-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w") as stream:
-                stream.write(text)
-            os.replace(temporary, _path(entry_key))
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_atomically(_path(entry_key), json.dumps(data))
     except (OSError, ValueError, TypeError, OverflowError):
         pass

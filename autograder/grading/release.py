@@ -139,7 +139,12 @@ def _previous(out: Path) -> dict[str, str] | None:
         return None
     if not isinstance(files, dict):
         return None
-    return {str(k): str(v) for k, v in files.items() if ".." not in Path(str(k)).parts}
+    # only paths inside out: a manifest is a file anyone could have written
+    return {
+        str(k): str(v)
+        for k, v in files.items()
+        if not Path(str(k)).is_absolute() and ".." not in Path(str(k)).parts
+    }
 
 
 def move_aside(path: Path) -> Path:
@@ -177,10 +182,11 @@ def install(staged: Path, out: Path, force: bool = False) -> list[Path]:
     for rel in in_the_way:
         moved.append(move_aside(out / rel))
     # the previous release's own files: removed, unless edited since (then kept aside)
+    inside = out.resolve()
     for rel, digest in mine.items():
         path = out / rel
-        if not path.is_file() or path.is_symlink():
-            continue  # gone, or replaced by something else: the copy below moves it aside
+        if not path.is_file() or path.is_symlink() or inside not in path.resolve().parents:
+            continue  # gone, replaced, or reached through a link: the copy below moves it aside
         if _digest(path) != digest:
             moved.append(move_aside(path))
         else:
