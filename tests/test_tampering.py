@@ -294,20 +294,18 @@ def without_root() -> list[str]:
     return [unshare, "--user"]
 
 
-@pytest.mark.parametrize("mode", ["as-run", "no-root", "check"])
-@pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
-def test_attack_earns_nothing(attack, mode, tmp_path, question_ids, possible, public_possible):
-    """grade_submission as run and without root, and `backprop check`'s engine (check_path,
-    the public tests only)."""
-    prefix = without_root() if mode == "no-root" else []
-    if mode == "check":
-        question_ids, possible = list(public_possible), public_possible
-    marker, cwd, report = tmp_path / "marker", tmp_path / "grader-cwd", tmp_path / "report.json"
-    marker.mkdir()
-    cwd.mkdir()
-    token = new_token()
-    honest = write_submission(attack, tmp_path / "submission", marker, token)
+def prepare_attack(tmp_path: Path) -> tuple[Path, str]:
+    """The marker folder an attack writes to, the grader's working folder, and a fresh token."""
+    (tmp_path / "marker").mkdir()
+    (tmp_path / "grader-cwd").mkdir()
+    return tmp_path / "marker", new_token()
 
+
+def judge_attack(attack, tmp_path, honest, token, mode, question_ids, possible, prefix=()):
+    """Grade tmp_path/submission in a guarded process (mode: as-run or check) and list what
+    went wrong: faked points, the honest module short of full marks, leaks, files left, strays
+    and surviving processes."""
+    marker, cwd, report = tmp_path / "marker", tmp_path / "grader-cwd", tmp_path / "report.json"
     run = run_guarded(
         [*prefix, sys.executable, "-c", GRADER, str(tmp_path / "submission"), str(report), mode],
         cwd,
@@ -337,6 +335,20 @@ def test_attack_earns_nothing(attack, mode, tmp_path, question_ids, possible, pu
         problems.append("the grader wrote no result")
     problems += leftovers(marker) + leftovers(cwd) + strays([token])
     problems += [f"left a process: {p}" for p in survivors([token])]
+    return problems
+
+
+@pytest.mark.parametrize("mode", ["as-run", "no-root", "check"])
+@pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
+def test_attack_earns_nothing(attack, mode, tmp_path, question_ids, possible, public_possible):
+    """grade_submission as run and without root, and `backprop check`'s engine (check_path,
+    the public tests only)."""
+    prefix = without_root() if mode == "no-root" else []
+    if mode == "check":
+        question_ids, possible = list(public_possible), public_possible
+    marker, token = prepare_attack(tmp_path)
+    honest = write_submission(attack, tmp_path / "submission", marker, token)
+    problems = judge_attack(attack, tmp_path, honest, token, mode, question_ids, possible, prefix)
     assert not problems, f"{attack.name} ({attack.note}):\n" + "\n".join(problems)
 
 

@@ -13,10 +13,7 @@ left behind, nothing leaks.
 
 from __future__ import annotations
 
-import json
 import shutil
-import sys
-import time
 from pathlib import Path
 
 import nbformat
@@ -25,24 +22,19 @@ import pytest
 from autograder.grading.gradescope.export import pack_submission
 from autograder.notebooks import NOTEBOOKS, _chunks
 from autograder.paths import EXERCISES, MODEL_MODULES
-from tests.corpus.tampering import ATTACKS, LEAK, OPT, PACKED, SIG, Attack, render
+from tests.corpus.tampering import ATTACKS, OPT, PACKED, SIG, Attack, render
 from tests.test_tampering import (
-    DELAY,
-    GRADE_TIMEOUT,
-    GRADER,
     autograder_zip,  # noqa: F401 - fixture
+    judge_attack,
     leftovers,
     new_token,
     otter_problems,
     possible,  # noqa: F401 - fixtures
+    prepare_attack,
     public_possible,  # noqa: F401
     question_ids,  # noqa: F401
-    run_guarded,
     run_otter,
-    scores_problems,
-    strays,
     survivors,
-    with_checkout,
 )
 
 EXERCISE_MODULES = (*MODEL_MODULES, "optimizers", "derivations")
@@ -98,39 +90,11 @@ def test_attack_as_notebook_earns_nothing(
 ):
     if mode == "check":
         question_ids, possible = list(public_possible), public_possible
-    marker, cwd, report = tmp_path / "marker", tmp_path / "grader-cwd", tmp_path / "report.json"
-    marker.mkdir()
-    cwd.mkdir()
-    token = new_token()
+    marker, token = prepare_attack(tmp_path)
     submission = tmp_path / "submission"
     honest = write_notebook_submission(attack, submission, marker, token)
     assert any(p.suffix == ".ipynb" and p.stem != honest for p in submission.iterdir())
-
-    run = run_guarded(
-        [sys.executable, "-c", GRADER, str(submission), str(report), mode],
-        cwd,
-        GRADE_TIMEOUT,
-        with_checkout(),
-    )
-    if attack.lingers:
-        time.sleep(DELAY)
-
-    problems = run.trouble("the grader")
-    if report.exists():
-        result = json.loads(report.read_text())
-        scores = {qid: q["score"] for qid, q in result["questions"].items()}
-        feedback = {qid: q["feedback"] for qid, q in result["questions"].items()}
-        if sorted(scores) != sorted(question_ids):
-            problems.append("not a result per question")
-        full = {q: possible[q] for q in question_ids if q.startswith(honest + ".")}
-        problems += scores_problems(attack.name, scores, attack.faked, full, feedback)
-        seen = result["printed"] + "".join(feedback.values())
-        if LEAK in seen:
-            problems.append(f"read what it must not: {seen[seen.index(LEAK) :][:200]!r}")
-    elif not problems:
-        problems.append("the grader wrote no result")
-    problems += leftovers(marker) + leftovers(cwd) + strays([token])
-    problems += [f"left a process: {p}" for p in survivors([token])]
+    problems = judge_attack(attack, tmp_path, honest, token, mode, question_ids, possible)
     assert not problems, f"{attack.name} as a notebook ({attack.note}):\n" + "\n".join(problems)
 
 
