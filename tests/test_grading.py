@@ -66,7 +66,7 @@ def test_buggy_submission_loses_points_only_where_it_breaks(tmp_path, questions)
     assert "hidden: dL/dw2" in feedback and "[pass] hidden: dL/dw2" in feedback  # partial credit
 
 
-def test_check_command_exit_codes_and_table():
+def test_check_command_exit_codes_and_table(tmp_path):
     solved = runner.invoke(app, ["check", str(SOLUTIONS)])
     assert solved.exit_code == 0, solved.output
     assert "two_layer_sigmoid.backward" in solved.output
@@ -75,6 +75,9 @@ def test_check_command_exit_codes_and_table():
     assert "optimizers.Adam" in stubs.output and "not implemented yet" in stubs.output
     missing = runner.invoke(app, ["check", "/no/such/folder"])
     assert missing.exit_code == 2 and "does not exist" in missing.output
+    (tmp_path / "notes.txt").write_text("not a submission")
+    a_file = runner.invoke(app, ["check", str(tmp_path / "notes.txt")])
+    assert a_file.exit_code == 2 and len(a_file.output.strip().splitlines()) == 1, a_file.output
 
 
 def test_grade_writes_a_row_and_a_json_per_submission(tmp_path):

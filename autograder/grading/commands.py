@@ -23,6 +23,9 @@ def check(
     if not path.exists():
         typer.echo(f"error: {path} does not exist; give the folder holding your exercise files")
         raise typer.Exit(2)
+    if path.is_file() and path.suffix.lower() != ".zip":
+        typer.echo(f"error: {path} is a file; give the folder (or .zip) of your exercise files")
+        raise typer.Exit(2)
     result = check_path(path)
     typer.echo(render(result))
     raise typer.Exit(exit_code(result))
