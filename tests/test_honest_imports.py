@@ -296,3 +296,60 @@ def test_nothing_under_the_graders_folders_is_preloaded(tmp_path):
         assert not jail_imports.may_preload("innocent_name", parent.READ_ROOTS, [])
     finally:
         sys.path.remove(str(tmp_path))
+
+
+NESTED_IMPORTS = '''
+import a1, a2.b as c
+from b1 import x
+if True:
+    import c1
+else:
+    from c2.d import y
+try:
+    import d1
+except ImportError:
+    import d2
+else:
+    import d3
+finally:
+    import d4
+class K:
+    import e1
+    def m(self):
+        with open("f") as h:
+            import e2
+        async def inner():
+            async with h:
+                import e3
+            async for _ in h:
+                import e4
+        for i in []:
+            import f1
+        else:
+            import f2
+        while False:
+            import f3
+match 1:
+    case 1:
+        import g1
+    case _:
+        from g2 import z
+lambda: __import__("not_a_statement")
+x = 1; import h1
+if x: import h2
+'''
+
+
+def test_the_import_scan_finds_every_import_statement_in_source_order():
+    """The child's scan walks statements only (a fast path); it must find what a full walk of
+    the tree finds, in the same order (a missed import would become a placeholder)."""
+    import ast
+
+    from autograder.grading.sandbox.jail_imports import import_statements
+
+    tree = ast.parse(NESTED_IMPORTS)
+    every = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    found = list(import_statements(tree))
+    assert {id(n) for n in found} == {id(n) for n in every}
+    assert [n.lineno for n in found] == sorted(n.lineno for n in every)
+    assert len(found) == 19

@@ -18,6 +18,7 @@ from autograder.feedback import mistake_of
 from autograder.grading.cases.assignment import build_questions
 from autograder.grading.cases.question import CallFailed, Question, record_value
 from autograder.grading.sandbox.jail import REFUSAL
+from autograder.grading.sandbox.jail_imports import import_statements
 from autograder.grading.sandbox.parent import run_job
 from autograder.grading.submission.names import SUFFIXES, choose
 from autograder.grading.submission.notebook import NotANotebook, notebook_source, skipped_notes
@@ -217,7 +218,7 @@ def _imported_tops(path: Path) -> set[str]:
     except (SyntaxError, ValueError, RecursionError, MemoryError, OSError):
         return set()
     names = set()
-    for node in ast.walk(tree):
+    for node in import_statements(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name.partition(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
