@@ -298,7 +298,7 @@ def test_nothing_under_the_graders_folders_is_preloaded(tmp_path):
         sys.path.remove(str(tmp_path))
 
 
-NESTED_IMPORTS = '''
+NESTED_IMPORTS = """
 import a1, a2.b as c
 from b1 import x
 if True:
@@ -337,7 +337,7 @@ match 1:
 lambda: __import__("not_a_statement")
 x = 1; import h1
 if x: import h2
-'''
+"""
 
 
 def test_the_import_scan_finds_every_import_statement_in_source_order():
