@@ -12,7 +12,8 @@ before the kernel starts, closes that door:
 - before_execution: the kernel runs an empty notebook instead of the student's script.
 
 The exercise files are then graded by the test files exactly as `backprop grade` grades them:
-one call at a time in a jailed child process, compared in the kernel, which never ran them.
+one question's calls at a time in a jailed child process, compared in the kernel, which never
+ran them.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ receives inputs, calls the student's functions and returns what they gave as pla
 Usage (by autograder.grading.sandbox.parent): zygote(CONTROL_FD) forks a child per request,
 which runs serve(CALLS_FD, RESULTS_FD, READ_ROOTS). The child jails itself (jail.py), writes
 {"ready"} to RESULTS_FD, then reads one call per line from CALLS_FD ({"id", "module",
-"scenario", "args"}) and answers each with one line: {"id", "ok": true, "value"} or {"id",
+"scenario", "args"}; one question's calls arrive together) and answers each, in order, with one
+line: {"id", "ok": true, "value"} or {"id",
 "ok": false, "error", "message"}, preceded by {"importing": name} and {"imported": name} the
 first time a module is needed.
 """
@@ -65,6 +66,26 @@ class ProbeOptimizer:
 
 # ---------------------------------------------------------------- scenarios
 def _same(a, b) -> bool:
+    """Whether `b` (a copy the student's code had) still holds what `a` (the grader's inputs)
+    holds, as plain data says it: arrays by dtype, shape and bytes, floats by repr, containers
+    item by item. The inputs are plain (numbers, arrays, lists, str-keyed dicts); anything
+    else the student put in its place is compared as plain data would encode it."""
+    if type(a) is not type(b):
+        return _same_encoded(a, b)
+    if type(a) is np.ndarray or isinstance(a, np.generic):
+        return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+    if type(a) is dict:
+        return list(a) == list(b) and all(_same(v, b[k]) for k, v in a.items())
+    if type(a) in (list, tuple):
+        return len(a) == len(b) and all(map(_same, a, b))
+    if type(a) is float:
+        return repr(a) == repr(b)
+    if a is None or type(a) in (bool, int, str):
+        return a == b
+    return _same_encoded(a, b)
+
+
+def _same_encoded(a, b) -> bool:
     try:
         return plain.dumps(a) == plain.dumps(b)
     except Exception:
@@ -256,8 +277,8 @@ def serve(  # pragma: no cover - runs in the child
     chroot: bool = True,
     denied: tuple[str, ...] = (),
 ) -> None:
-    """Jail this process, then answer calls one at a time: the next call's inputs arrive only
-    after this one's answer."""
+    """Jail this process, then answer calls in the order they come: the grader sends one
+    question's calls at a time, the next question's only after this one's answers."""
     import json
 
     import jail
@@ -297,6 +318,7 @@ def zygote(control_fd: int) -> None:  # pragma: no cover - runs in the zygote pr
     already imported (a submission then costs a fork, not a Python start). Requests carry the
     child's three pipe ends; the zygote answers {"pid"}, then {"returncode"} when it exits.
     The zygote never runs student code and holds nothing secret."""
+    import gc
     import json
     import socket
 
@@ -307,6 +329,9 @@ def zygote(control_fd: int) -> None:  # pragma: no cover - runs in the zygote pr
     for name in jail.PRELOADED:
         importlib.import_module(name)
     jail_imports.survey(skip=sys.path[0])  # the runtime folder holds nothing a student imports
+    # what is loaded now stays out of every collection in the children: a collection would
+    # touch (and so copy) each forked page of it, and none of it is garbage
+    gc.freeze()
     control = socket.socket(fileno=control_fd)
     while True:
         message, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)

@@ -1,7 +1,7 @@
 """Lock a sandboxed child down before it imports a submission (runs inside the child).
 
-The child holds nothing secret (no solution, no expected value, only the inputs of the call at
-hand), so the jail's job is to keep the submission away from everything else on the machine:
+The child holds nothing secret (no solution, no expected value, only the inputs of the question
+at hand), so the jail's job is to keep the submission away from everything else on the machine:
 
 1. As root (Gradescope, CI, containers): chroot into the scratch folder, then become a user of
    its own (JAIL_UID_BASE + pid) with no groups. The grader's files, the solutions, /proc and

@@ -1,5 +1,5 @@
 """The grader side of the process boundary: run a submission's calls in a jailed child
-process, one call at a time, with time, memory and output limits, and collect plain data.
+process, one question at a time, with time, memory and output limits, and collect plain data.
 
 Children are forked by zygotes (one per child running at once) that have numpy and the runtime
 imported already, so a submission costs a fork rather than a Python start. Zygotes run no
@@ -11,6 +11,7 @@ serves the rest, and every process of the old one is killed first.
 from __future__ import annotations
 
 import atexit
+import itertools
 import json
 import os
 import selectors
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -251,7 +253,8 @@ def _fork(sandbox: Path, fds: tuple[int, int, int]) -> tuple[Zygote, int]:
 
 
 class Child:
-    """One jailed child process, forked by an idle zygote, asked one call at a time."""
+    """One jailed child process, forked by an idle zygote, asked one question's calls at a
+    time."""
 
     def __init__(self, sandbox: Path, deadline: float):
         calls_read, self._calls = os.pipe()
@@ -275,7 +278,8 @@ class Child:
         self._results = os.fdopen(results_read, "rb")
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._results, selectors.EVENT_READ)
-        self._buffer, self._complete = bytearray(), False
+        self._buffer = bytearray()
+        self._lines: deque[bytes] = deque()  # complete lines not yet read
         try:
             # each installed module the submission imports restarts the clock (see jail_imports)
             ready = lambda r: "restart-clock" if "preloading" in r else "ready" in r  # noqa: E731
@@ -284,9 +288,17 @@ class Child:
             self.close()
             raise
 
-    def ask(self, call: dict, deadline: float, timeout: float | None = None) -> dict:
-        """The child's record for this call; raises Stuck if it hangs or dies on the way."""
-        self._send(_encoded(call))
+    def ask(
+        self, calls: list[dict], answers: dict, deadline: float, timeout: float | None = None
+    ) -> None:
+        """Send the calls at once, then put the child's record of each, in turn, in `answers`
+        (id -> record); raises Stuck on the first call that hangs or dies, the records of the
+        calls before it in `answers`. Each call has `timeout` seconds from the previous answer."""
+        self._send(b"".join(map(_encoded, calls)))
+        for call in calls:
+            answers[call["id"]] = self._answer(call, deadline, timeout)
+
+    def _answer(self, call: dict, deadline: float, timeout: float | None) -> dict:
         importing = None
 
         def answered(record):
@@ -318,8 +330,8 @@ class Child:
         importing = importing or (lambda: None)
         started = time.monotonic()
         while True:
-            for line in self._lines():
-                record = _parse(line)
+            while self._lines:
+                record = _parse(self._lines.popleft())
                 verdict = record is not None and answered(record)
                 if verdict == "restart-clock":
                     started = time.monotonic()
@@ -334,17 +346,12 @@ class Child:
             if not chunk:
                 raise Stuck("Crash", _death(self._returncode()), importing())
             self._buffer += chunk
-            self._complete = b"\n" in chunk  # a long record is not rescanned chunk by chunk
+            if b"\n" in chunk:  # a long record is not rescanned chunk by chunk
+                *lines, self._buffer = self._buffer.split(b"\n")
+                self._lines.extend(lines)
             if len(self._buffer) > RECORD_BYTES:
                 message = f"sent the grader more than {RECORD_BYTES >> 20} MiB for one call"
                 raise Stuck("Crash", message, importing())
-
-    def _lines(self):
-        if not self._complete:
-            return []
-        *lines, self._buffer = self._buffer.split(b"\n")
-        self._complete = False
-        return lines
 
     def _returncode(self) -> int:
         if self._exit is None:
@@ -437,45 +444,66 @@ def _parse(line: bytes) -> dict | None:
     return clean
 
 
+def question_of(call: dict) -> str:
+    """The question a call belongs to (`module.function`): its id up to the '#'."""
+    return call["id"].partition("#")[0]
+
+
+def batches(calls: list[dict]) -> list[list[dict]]:
+    """The calls in the order given, cut into runs of one question's calls: what the child is
+    sent at once. So the child never holds another question's inputs while it answers (a
+    backward case's input holds the reference's forward values, which would answer forward's
+    cases); the calls of one question are of one function, and no input of one holds an
+    expected value of another (tests/test_sandbox_batches.py checks this of every question)."""
+    return [list(run) for _, run in itertools.groupby(calls, key=question_of)]
+
+
 def run_job(
     files: dict[str, Path], calls: list[dict], total_timeout: float = TOTAL_TIMEOUT
 ) -> Outcome:
-    """Run every call, one at a time; each gets a record, whatever the submission does."""
+    """Run every call, one question at a time; each gets a record, whatever the submission
+    does."""
     outcome = Outcome()
     sandbox = prepare_sandbox(files)
     deadline = time.monotonic() + total_timeout
     printed, child, hung = bytearray(), None, set()
     try:
-        for call in calls:
-            if call["id"] in outcome.records:  # charged already: its module never imported
-                continue
-            if time.monotonic() > deadline:
-                message = f"skipped: the submission used up its {total_timeout:.0f} s time budget"
-                outcome.records[call["id"]] = _failure(call, "Timeout", message)
-                if "total time budget exhausted" not in outcome.events:
-                    outcome.events.append("total time budget exhausted")
-                continue
-            # a function that hung once gets less time for its other calls: a hang costs its
-            # calls either way, and one hung function must not hold up the batch
-            question = call["id"].split("#")[0]
-            timeout = REPEAT_TIMEOUT if question in hung else CALL_TIMEOUT
-            try:
-                child = child or Child(sandbox, deadline)
-                outcome.jail = outcome.jail or child.mode
-                outcome.records[call["id"]] = child.ask(call, deadline, timeout)
-            except Stuck as stuck:
-                _blame(call, calls, outcome, stuck)
-                if stuck.error == "Timeout":
-                    hung.add(question)
-                if child is not None:
-                    printed.extend(child.close())
-                child = None
+        for batch in batches(calls):
+            # charged already: its module never imported, or a call hung or crashed
+            while pending := [c for c in batch if c["id"] not in outcome.records]:
+                if time.monotonic() > deadline:
+                    _out_of_time(pending, outcome, total_timeout)
+                    break
+                # a function that hung once gets less time for its other calls: a hang costs
+                # its calls either way, and one hung function must not hold up the batch
+                question = question_of(pending[0])
+                timeout = REPEAT_TIMEOUT if question in hung else CALL_TIMEOUT
+                try:
+                    child = child or Child(sandbox, deadline)
+                    outcome.jail = outcome.jail or child.mode
+                    child.ask(pending, outcome.records, deadline, timeout)
+                except Stuck as stuck:
+                    call = next(c for c in pending if c["id"] not in outcome.records)
+                    _blame(call, calls, outcome, stuck)
+                    if stuck.error == "Timeout":
+                        hung.add(question)
+                    if child is not None:
+                        printed.extend(child.close())
+                    child = None
     finally:
         if child is not None:
             printed.extend(child.close())
         shutil.rmtree(sandbox, ignore_errors=True)
         outcome.output = printed[:OUTPUT_BYTES].decode(errors="replace")
     return outcome
+
+
+def _out_of_time(calls: list[dict], outcome: Outcome, total_timeout: float) -> None:
+    message = f"skipped: the submission used up its {total_timeout:.0f} s time budget"
+    for call in calls:
+        outcome.records[call["id"]] = _failure(call, "Timeout", message)
+    if "total time budget exhausted" not in outcome.events:
+        outcome.events.append("total time budget exhausted")
 
 
 def _failure(call: dict, error: str, message: str) -> dict:
