@@ -2,8 +2,9 @@
 process, one question at a time, with time, memory and output limits, and collect plain data.
 
 Children are forked by zygotes (one per child running at once) that have numpy and the runtime
-imported already, so a submission costs a fork rather than a Python start. Zygotes run no
-student code. A child sees only a scratch folder with the submission's files (jail.py says how
+imported already, so a submission costs a fork rather than a Python start. One template zygote
+boots; the others are forks of it (a clone costs a fork, not a boot). Zygotes run no student
+code. A child sees only a scratch folder with the submission's files (jail.py says how
 it is fenced in); one call that hangs or kills its process costs that call only: a new child
 serves the rest, and every process of the old one is killed first.
 """
@@ -14,6 +15,7 @@ import atexit
 import itertools
 import json
 import os
+import select
 import selectors
 import shutil
 import signal
@@ -123,6 +125,31 @@ def _runtime() -> Path:
     return folder
 
 
+class Clone:
+    """The process handle of a cloned zygote (a fork of the template, so not this process's
+    child: the template reaps it). Alive while its control socket has nothing to say: a clone
+    is asked nothing while idle, so a readable socket means it closed."""
+
+    def __init__(self, pid: int, control: socket.socket):
+        self.pid, self._control = pid, control
+
+    def poll(self) -> int | None:
+        try:
+            readable, _, _ = select.select([self._control], [], [], 0)
+        except (OSError, ValueError):
+            return -1
+        return -1 if readable else None
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def wait(self) -> None:
+        """Nothing to wait for: the template reaps its clones."""
+
+
 class Zygote:
     """A process that forks jailed children on request (see child.zygote)."""
 
@@ -130,38 +157,64 @@ class Zygote:
     _lock = threading.Lock()
     _idle: list[Zygote] = []  # zygotes with no child, ready to fork
     _all: list[Zygote] = []
+    _template: Zygote | None = None  # boots once, forks no child: clones itself on request
+    _template_lock = threading.Lock()
 
     @classmethod
     def acquire(cls) -> Zygote:
-        """An idle zygote (there are as many as children running at once), or a new one."""
+        """An idle zygote (there are as many as children running at once), or a new clone."""
         with cls._lock:
             while cls._idle:
                 zygote = cls._idle.pop()
                 if zygote.proc.poll() is None:
                     return zygote
-        return cls()
+        return cls.clone()
 
     @classmethod
-    def prestart(cls, count: int) -> None:
-        """Start zygotes until `count` are idle, without waiting for them: they import numpy
-        and the runtime while the grader does its own start-up (a zygote runs no student
-        code, so one started early is as safe as one started on demand)."""
-        with cls._lock:
-            missing = count - sum(z.proc.poll() is None for z in cls._idle)
-        for _ in range(max(0, missing)):
-            zygote = cls()
-            with cls._lock:
-                cls._idle.append(zygote)
+    def prestart(cls, count: int = 1) -> None:
+        """Start the template zygote without waiting for it: it imports numpy and the runtime
+        while the grader does its own start-up (a zygote runs no student code, so one started
+        early is as safe as one started on demand). The zygotes that fork children are its
+        clones, made on demand. `count` is how many children will run at once (one template
+        serves them all)."""
+        with cls._template_lock:
+            if cls._template is None or cls._template.proc.poll() is not None:
+                cls._template = cls()
+
+    @classmethod
+    def clone(cls) -> Zygote:
+        """A fork of the template (started, or restarted, if need be): a zygote in a few
+        milliseconds once the template has booted."""
+        with cls._template_lock:
+            template = cls._template
+            if template is None or template.proc.poll() is not None:
+                template = cls._template = cls()
+            try:
+                return cls(template=template)
+            except (ZygoteLost, OSError):  # the template died: one more boot
+                template = cls._template = cls()
+                return cls(template=template)
 
     def release(self) -> None:
         if self.proc.poll() is None:
             with Zygote._lock:
                 Zygote._idle.append(self)
 
-    def __init__(self):
+    def __init__(self, template: Zygote | None = None):
+        ours, theirs = socket.socketpair()
+        if template is not None:
+            self.control = ours
+            self._replies = ours.makefile("rb")
+            try:
+                socket.send_fds(template.control, [b'{"clone": true}'], [theirs.fileno()])
+                pid = template._reply("pid")
+            finally:
+                theirs.close()
+            self.proc = Clone(pid, ours)
+            Zygote._all.append(self)
+            return
         if Zygote._runtime_folder is None:
             Zygote._runtime_folder = _runtime()
-        ours, theirs = socket.socketpair()
         boot = ZYGOTE_BOOT.format(
             runtime=str(Zygote._runtime_folder), site=SITE, fd=theirs.fileno()
         )
@@ -211,7 +264,14 @@ class Zygote:
         return reply[key]
 
     def stop(self) -> None:
-        self.control.close()
+        self._replies.close()  # the socket's descriptor stays open while its file is
+        self.control.close()  # a zygote exits when its socket closes (the template reaps first)
+        if isinstance(self.proc, subprocess.Popen):
+            try:
+                self.proc.wait(timeout=3)
+                return
+            except subprocess.TimeoutExpired:
+                pass
         self.proc.kill()
         self.proc.wait()
 
@@ -222,7 +282,8 @@ class ZygoteLost(RuntimeError):
 
 @atexit.register
 def _stop_zygotes() -> None:
-    for zygote in Zygote._all:
+    """The clones first, then the template, which reaps them before it exits."""
+    for zygote in sorted(Zygote._all, key=lambda z: z is Zygote._template):
         if zygote.proc.poll() is None:
             zygote.stop()
 
@@ -243,12 +304,12 @@ class Stuck(Exception):
 
 
 def _fork(sandbox: Path, fds: tuple[int, int, int]) -> tuple[Zygote, int]:
-    """A child from an idle zygote, retried once with a fresh one if that zygote is gone."""
+    """A child from an idle zygote, retried once with a new clone if that zygote is gone."""
     try:
         zygote = Zygote.acquire()
         return zygote, zygote.fork(sandbox, fds)
     except (ZygoteLost, OSError):
-        zygote = Zygote()
+        zygote = Zygote.clone()
         return zygote, zygote.fork(sandbox, fds)
 
 
