@@ -58,19 +58,5 @@ def _register_commands() -> None:
 _register_commands()
 
 
-def run() -> None:
-    """The `backprop` script. For `check`, the sandbox's zygote starts first: it boots (numpy,
-    the child runtime) on the other core while this process reads its options (typer's coercion
-    imports pydantic) and prepares the questions, which is most of a check's wall time. It holds
-    nothing secret and runs no student code; one left unused exits with this process."""
-    import sys
-
-    if sys.argv[1:2] == ["check"]:
-        from autograder.grading.sandbox.parent import Zygote
-
-        Zygote.prestart(1)
-    app()
-
-
 if __name__ == "__main__":
-    run()
+    app()  # the `backprop` script is autograder.launch:run, which starts `check`'s zygote first

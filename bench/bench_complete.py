@@ -88,8 +88,17 @@ class Tree:
 
     def cli(self, *args: str) -> list[str]:
         # -P: no current folder on sys.path, so PYTHONPATH decides which tree is imported
-        # the `backprop` script's entry point (run, else app in a tree from before run existed)
-        entry = "import autograder.cli as cli; getattr(cli, 'run', cli.app)()"
+        # the `backprop` script's entry point: autograder.launch:run, else cli.run or cli.app
+        # in a tree from before they existed
+        entry = (
+            "import importlib.util\n"
+            "if importlib.util.find_spec('autograder.launch'):\n"
+            "    from autograder.launch import run\n"
+            "else:\n"
+            "    import autograder.cli as cli\n"
+            "    run = getattr(cli, 'run', cli.app)\n"
+            "run()\n"
+        )
         return [sys.executable, "-P", "-c", entry, *args]
 
 

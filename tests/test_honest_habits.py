@@ -117,6 +117,18 @@ def test_a_demo_that_runs_on_import_still_prints_where_the_student_sees_it(tmp_p
     assert "final loss" in result.printed
 
 
+def test_check_shows_what_the_code_printed_as_printed(tmp_path):
+    """Square brackets in a print are the student's text, not markup for the table: "[debug]"
+    once vanished from the output and "[/]" crashed `backprop check`."""
+    habit = next(h for h in HABITS if h.name == "prints-inside-graded-functions")
+    folder = write(habit, tmp_path / habit.name)
+    done = CliRunner().invoke(app, ["check", str(folder)])
+    assert done.exit_code == 1, done.output  # the habit holds two of the eight files
+    assert isinstance(done.exception, SystemExit), done.exception
+    assert "[debug] forward: Z (" in done.output
+    assert "A min/max [/] " in done.output
+
+
 def test_the_combined_habit_gets_full_marks_from_grade_and_check(tmp_path, questions):
     habit = combined()
     submission = write(habit, tmp_path / "combined")

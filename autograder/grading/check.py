@@ -33,10 +33,12 @@ def public_questions():
 
 def check_path(path: Path) -> SubmissionResult:
     """Run the public tests on a folder (or zip) of exercise files."""
-    Zygote.prestart(1)  # boots on another core while the questions are built and prepared
-    questions = public_questions()
-    derivations.prepare(_answered(path / "derivations.py"))
-    # the table's library loads while this process mostly waits for the child's answers
+    Zygote.prestart()  # boots on another core while the questions are built and prepared
+    # the answered derivations are prepared, and the table's library loads, while this process
+    # mostly waits for the child's answers (a question's judge waits for its preparation:
+    # derivations/check.py prepares each question once, under a lock)
+    questions, answered = public_questions(), _answered(path / "derivations.py")
+    threading.Thread(target=derivations.prepare, args=(answered,), daemon=True).start()
     threading.Thread(target=_import_render, daemon=True).start()
     return grade_submission(path, questions, name=path.name)
 
@@ -84,7 +86,9 @@ def render(result: SubmissionResult, width: int = 110) -> str:
     """The per-question table a student reads, as text."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
+    # cells as Text, not markup: nothing to parse or escape (and half the time to lay out)
     table = Table(title=f"backprop check: {result.name}", show_lines=False)
     table.add_column("question", no_wrap=True)
     table.add_column("status", no_wrap=True)
@@ -94,10 +98,20 @@ def render(result: SubmissionResult, width: int = 110) -> str:
     for q in result.questions:
         failing = [c.feedback for c in q.cases if not c.passed]
         state = status(q)
-        mark = "[green]ok[/]" if not failing else f"[{colour[state]}]" + _first(failing) + "[/]"
-        table.add_row(q.id, f"[{colour[state]}]{state}[/]", f"{q.score:g}/{q.possible:g}", mark)
+        mark = Text("ok", "green") if not failing else Text(failing[0], colour[state])
+        score = f"{q.score:g}/{q.possible:g}"
+        table.add_row(Text(q.id), Text(state, colour[state]), Text(score), mark)
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
+    # no markup anywhere: what the student's code printed, the status and the feedback are
+    # shown as they are (a printed "[/]" crashed the table once)
+    console = Console(
+        file=buffer,
+        width=width,
+        force_terminal=False,
+        color_system=None,
+        highlight=False,
+        markup=False,
+    )
     console.print(table)
     counts = {s: sum(status(q) == s for q in result.questions) for s in colour}
     console.print(
@@ -113,14 +127,10 @@ def render(result: SubmissionResult, width: int = 110) -> str:
         graded = "graded notebooks (their code cells): " + ", ".join(notebooks)
         console.print(graded, soft_wrap=True)
     if result.status != "ok":  # which file was graded, skipped cells, missing files...
-        console.print("status: " + result.status.replace("[", "\\["), soft_wrap=True)
+        console.print("status: " + result.status, soft_wrap=True)
     if result.printed.strip():
         console.print("your code printed (first lines):\n" + result.printed[:1500])
     return buffer.getvalue()
-
-
-def _first(messages: list[str]) -> str:
-    return messages[0].replace("[", "\\[")
 
 
 # ------------------------------------------------------------------ notebooks

@@ -46,7 +46,7 @@ requires-python = ">=3.11"
 dependencies = {dependencies}
 
 [project.scripts]
-backprop = "autograder.cli:run"
+backprop = "autograder.launch:run"
 
 [tool.setuptools.packages.find]
 include = ["autograder*"]

@@ -67,8 +67,8 @@ def prints_inside(text: str) -> str:
     text = replaced(
         text,
         "    A = sigmoid(Z)  # (k, m)\n",
-        "    A = sigmoid(Z)  # (k, m)\n    print('forward: Z', Z.shape, 'A', A.shape)\n"
-        "    print('A min/max', A.min(), A.max(), file=sys.stderr)\n",
+        "    A = sigmoid(Z)  # (k, m)\n    print('[debug] forward: Z', Z.shape, 'A', A.shape)\n"
+        "    print('A min/max [/]', A.min(), A.max(), file=sys.stderr)\n",
     )
     return replaced(
         text,
@@ -82,7 +82,7 @@ def prints_in_train(text: str) -> str:
     return replaced(
         text,
         "    return losses\n",
-        "    print(f'{len(losses)} steps, last loss {losses[-1]:.4f}')\n"
+        "    print(f'[/train] {len(losses)} steps, last loss {losses[-1]:.4f}')\n"
         "    print('done', file=__import__('sys').stderr)\n    return losses\n",
     )
 

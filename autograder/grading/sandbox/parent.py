@@ -27,19 +27,20 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from pathlib import Path
 
-import numpy as np
-
 from autograder import paths
-from autograder.grading.sandbox import plain
 from autograder.grading.sandbox.jail import JAIL_UID_BASE
 
 HERE = Path(__file__).resolve().parent
 VALIDATION = HERE.parent.parent / "validation.py"
-SITE = str(Path(np.__file__).resolve().parent.parent)  # where numpy is installed
+# where numpy is installed (found, not imported: `backprop check` starts a zygote before the
+# grader loads numpy, so that both load at once)
+NUMPY = Path(find_spec("numpy").origin).resolve().parent
+SITE = str(NUMPY.parent)
 STDLIB = str(Path(os.__file__).resolve().parent)
-NUMPY_DIRS = [str(Path(np.__file__).resolve().parent), str(Path(SITE) / "numpy.libs")]
+NUMPY_DIRS = [str(NUMPY), str(Path(SITE) / "numpy.libs")]
 # what a submission may import from and read (no chroot) or preload (chroot), and never that
 # (the grader's own code, its tests and the solutions, wherever site-packages is)
 READ_ROOTS = [STDLIB, *NUMPY_DIRS, SITE]
@@ -97,6 +98,8 @@ class Outcome:
     jail: str = ""  # how the child was fenced in (jail.enter's answer)
 
     def value(self, call_id: str):
+        from autograder.grading.sandbox import plain
+
         record = self.records.get(call_id)
         return plain.decode(record["value"]) if record and record.get("ok") else None
 
@@ -439,6 +442,8 @@ _ENCODED: dict[str, bytes] = {}  # call id -> its JSON line; calls are the same 
 
 def _encoded(call: dict) -> bytes:
     if call["id"] not in _ENCODED:
+        from autograder.grading.sandbox import plain
+
         _ENCODED[call["id"]] = (plain.dumps(call) + "\n").encode()
     return _ENCODED[call["id"]]
 
