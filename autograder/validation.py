@@ -58,9 +58,12 @@ def check_shape(fn: str, name: str, value, shape: Shape, dims: dict[str, int]) -
     A scalar shape `()` accepts a Python number, a NumPy scalar or a 0-d array.
     Returns the value as an ndarray (its dtype is kept: float32 stays float32).
     """
-    if value is None or isinstance(value, (str, bytes, Mapping)):
+    if type(value) is np.ndarray:  # the usual case, without the Mapping check (an ABC: slow)
+        arr = value
+    elif value is None or isinstance(value, (str, bytes, Mapping)):
         raise ShapeError(f"{fn}: {name} must be {_format(shape, dims)}; got {_describe(value)}.")
-    arr = np.asarray(value)
+    else:
+        arr = np.asarray(value)
     if not _numeric(arr.dtype):
         raise ShapeError(f"{fn}: {name} must hold numbers; got dtype {arr.dtype}.")
     if arr.ndim != len(shape):

@@ -4,9 +4,10 @@ receives inputs, calls the student's functions and returns what they gave as pla
 
 Usage (by autograder.grading.sandbox.parent): zygote(CONTROL_FD) forks a child per request,
 which runs serve(CALLS_FD, RESULTS_FD, READ_ROOTS). The child jails itself (jail.py), writes
-{"ready"} to RESULTS_FD, then reads one call per line from CALLS_FD ({"id", "module",
-"scenario", "args"}; one question's calls arrive together) and answers each, in order, with one
-line: {"id", "ok": true, "value"} or {"id",
+{"ready"} to RESULTS_FD, then reads calls from CALLS_FD ({"id", "module", "scenario", "args"};
+one question's calls arrive together), each an 8-byte length and a pickle of the call as plain
+data decodes it (the grader's own data: the child trusts only the grader; nothing comes back as
+a pickle), and answers each, in order, with one JSON line: {"id", "ok": true, "value"} or {"id",
 "ok": false, "error", "message"}, preceded by {"importing": name} and {"imported": name} the
 first time a module is needed.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import copy
 import importlib
 import os
+import pickle
 import sys
 import time
 import traceback
@@ -292,8 +294,8 @@ def serve(  # pragma: no cover - runs in the child
     mode = jail.enter(os.getcwd(), read_roots, chroot, tuple(denied), progress)
     out.write(json.dumps({"ready": mode}) + "\n")
     modules: dict = {}
-    for line in calls:
-        call_spec = plain.decode(json.loads(line))
+    while len(header := calls.read(8)) == 8:
+        call_spec = pickle.loads(calls.read(int.from_bytes(header, "big")))
         name = call_spec["module"]
         if name not in modules:
             out.write(json.dumps({"importing": name}) + "\n")

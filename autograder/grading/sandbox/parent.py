@@ -15,6 +15,7 @@ import atexit
 import itertools
 import json
 import os
+import pickle
 import select
 import selectors
 import shutil
@@ -437,14 +438,18 @@ class Child:
         return bytes(self.printed)
 
 
-_ENCODED: dict[str, bytes] = {}  # call id -> its JSON line; calls are the same for everyone
+_ENCODED: dict[str, bytes] = {}  # call id -> its frame; calls are the same for everyone
 
 
 def _encoded(call: dict) -> bytes:
+    """A call as the child reads it: an 8-byte length, then the pickle of the call as plain
+    data decodes it (the very values a JSON line would give the child, loaded in a tenth of
+    the time; the child unpickles only what the grader sends)."""
     if call["id"] not in _ENCODED:
         from autograder.grading.sandbox import plain
 
-        _ENCODED[call["id"]] = (plain.dumps(call) + "\n").encode()
+        data = pickle.dumps(plain.loads(plain.dumps(call)), protocol=pickle.HIGHEST_PROTOCOL)
+        _ENCODED[call["id"]] = len(data).to_bytes(8, "big") + data
     return _ENCODED[call["id"]]
 
 
