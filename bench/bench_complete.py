@@ -89,10 +89,11 @@ class Tree:
     def cli(self, *args: str) -> list[str]:
         # -P: no current folder on sys.path, so PYTHONPATH decides which tree is imported
         # the `backprop` script's entry point: autograder.launch:run, else cli.run or cli.app
-        # in a tree from before they existed
+        # in a tree from before they existed (looked for as a file of the tree: an editable
+        # install's finder would serve this checkout's launch.py to an older tree)
         entry = (
-            "import importlib.util\n"
-            "if importlib.util.find_spec('autograder.launch'):\n"
+            "import pathlib, autograder\n"
+            "if (pathlib.Path(autograder.__file__).parent / 'launch.py').exists():\n"
             "    from autograder.launch import run\n"
             "else:\n"
             "    import autograder.cli as cli\n"
