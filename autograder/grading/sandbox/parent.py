@@ -206,6 +206,7 @@ class Zygote:
 
     def __init__(self, template: Zygote | None = None):
         ours, theirs = socket.socketpair()
+        self.cloned = 0  # clones forked from this one (a template with none has none to reap)
         if template is not None:
             self.control = ours
             self._replies = ours.makefile("rb")
@@ -214,6 +215,7 @@ class Zygote:
                 pid = template._reply("pid")
             finally:
                 theirs.close()
+            template.cloned += 1
             self.proc = Clone(pid, ours)
             Zygote._all.append(self)
             return
@@ -270,7 +272,7 @@ class Zygote:
     def stop(self) -> None:
         self._replies.close()  # the socket's descriptor stays open while its file is
         self.control.close()  # a zygote exits when its socket closes (the template reaps first)
-        if isinstance(self.proc, subprocess.Popen):
+        if isinstance(self.proc, subprocess.Popen) and self.cloned:
             try:
                 self.proc.wait(timeout=3)
                 return
