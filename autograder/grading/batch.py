@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -38,16 +39,20 @@ def grade_all(
     submissions: list[Path],
     jobs: int | None = None,
     on_done: Callable[[SubmissionResult], None] | None = None,
+    questions: list | None = None,
 ) -> list[SubmissionResult]:
-    """Grade every submission; the results come back in the order given.
+    """Grade every submission on `questions` (default: all, hidden too); the results come back
+    in the order given.
 
     Each submission runs in its own child process, so threads are enough to use every core."""
     # two per core: while one submission's child computes, another's grader thread judges
     # (and a submission that hangs holds a thread, not a core)
     jobs = jobs or 2 * (os.cpu_count() or 1)
-    Zygote.prestart(min(jobs, len(submissions)))  # they boot while the questions are built
-    questions = build_questions()
-    derivations.prepare()
+    Zygote.prestart(min(jobs, len(submissions)))  # it boots while the questions are built
+    questions = build_questions() if questions is None else questions
+    # the derivations' truth is read while the first children run (a judge that needs a
+    # question before then waits for it: derivations/check.py prepares each once, locked)
+    threading.Thread(target=derivations.prepare, daemon=True).start()
 
     def one(path: Path) -> SubmissionResult:
         try:

@@ -73,10 +73,12 @@ def grade(
         typer.echo(f"warning: {exc}; the rows are named after the submission folders")
         people = {}
     started = time.perf_counter()
+    questions = build_questions()
     with Progress(transient=not sys.stderr.isatty()) as progress:
         task = progress.add_task("grading", total=len(entries))
-        results = grade_all(entries, jobs or None, on_done=lambda _: progress.advance(task))
-    possible = {q.id: q.points for q in build_questions()}
+        advance = lambda _: progress.advance(task)  # noqa: E731
+        results = grade_all(entries, jobs or None, on_done=advance, questions=questions)
+    possible = {q.id: q.points for q in questions}
     with outpath.writing(out):
         earlier = set_aside_earlier(results, out)
         csv_path = write_results(results, out, possible, people)
