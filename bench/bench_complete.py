@@ -17,9 +17,12 @@ Wall and CPU (user + system, of the process and everything it started) are both 
 machine may be shared, and CPU time says what the work costs whatever else runs.
 
     .venv/bin/python bench/bench_complete.py [--count 40] [--runs 3] [--baseline DIR]
+        [--baseline-path DIR2]
 
 --baseline DIR runs the same CLI rows on another source tree (e.g. `git worktree add DIR main`),
 interleaved with this one's, so a before/after comparison shares the machine's load.
+--baseline-path DIR2 puts DIR2 first on the baseline's import path: packages as the baseline
+pinned them (`pip install --target DIR2 --no-deps typer==0.29.3`, say), the rest shared.
 """
 
 from __future__ import annotations
@@ -77,9 +80,10 @@ def peak_rss_mb(cmd: list[str], env: dict) -> float:
 class Tree:
     """A source tree to measure: this one, or a baseline given with --baseline."""
 
-    def __init__(self, name: str, source: Path, cache: Path):
+    def __init__(self, name: str, source: Path, cache: Path, first: Path | None = None):
         self.name, self.source = name, source
-        self.env = dict(os.environ, BACKPROP_CACHE=str(cache), PYTHONPATH=str(source))
+        path = os.pathsep.join(str(p) for p in (first, source) if p)
+        self.env = dict(os.environ, BACKPROP_CACHE=str(cache), PYTHONPATH=path)
         self.env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: bytecode cached
         subprocess.run(
             [sys.executable, "-m", "compileall", "-q", str(source / "autograder")],
@@ -108,7 +112,7 @@ def median_runs(measure, count: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def answer_times(source: Path, env: dict) -> tuple[float, float, int, float]:
+def answer_times(env: dict) -> tuple[float, float, int, float]:
     """check_answer on every question's right answer and on a wrong one, in a fresh process,
     each question prepared (as in a grading run) and checked once before (its one-time
     imports: SymPy for a scalar answer's echo): median and worst seconds of the timed checks,
@@ -130,8 +134,7 @@ def answer_times(source: Path, env: dict) -> tuple[float, float, int, float]:
         "        times.append(time.perf_counter() - t)\n"
         "print(statistics.median(times), max(times), len(times), max(firsts))\n"
     )
-    env = dict(env, PYTHONPATH=str(source))  # the tree's warm reference cache
-    cmd = [sys.executable, "-P", "-c", code]
+    cmd = [sys.executable, "-P", "-c", code]  # env: the tree's path and warm reference cache
     out = subprocess.run(cmd, env=env, capture_output=True, text=True)
     median, worst, count, first = out.stdout.split()
     return float(median), float(worst), int(count), float(first)
@@ -160,6 +163,7 @@ def main() -> None:
     parser.add_argument("--memory-count", type=int, default=200)
     parser.add_argument("--otter-runs", type=int, default=3)
     parser.add_argument("--baseline", type=Path, help="another source tree, e.g. main")
+    parser.add_argument("--baseline-path", type=Path, help="packages first for the baseline")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     importlib.invalidate_caches()
@@ -173,7 +177,8 @@ def main() -> None:
         del batch, big
         trees = [Tree("this", ROOT, root / "cache-this")]
         if args.baseline:
-            trees.append(Tree("baseline", args.baseline.resolve(), root / "cache-base"))
+            first = args.baseline_path.resolve() if args.baseline_path else None
+            trees.append(Tree("baseline", args.baseline.resolve(), root / "cache-base", first))
 
         def put(row: str, tree: Tree, text: str) -> None:
             rows.setdefault(row, {})[tree.name] = text
@@ -214,7 +219,7 @@ def main() -> None:
             )
 
         for tree in trees:
-            median, worst, count, first = answer_times(tree.source, tree.env)
+            median, worst, count, first = answer_times(tree.env)
             put(
                 f"one typed answer, check_answer ({count} checks)",
                 tree,
