@@ -55,7 +55,7 @@ def test_a_batch_boots_one_zygote_and_clones_the_others(tmp_path, fresh):
 
 def test_stopping_leaves_no_zygote_and_the_template_reaps_its_clones(fresh):
     before = _zygote_pids()
-    Zygote.prestart(2)
+    Zygote.prestart()
     clones = [Zygote.acquire(), Zygote.acquire()]
     ours = {Zygote._template.proc.pid, *(z.proc.pid for z in clones)}
     assert ours <= _zygote_pids() - before
@@ -68,7 +68,7 @@ def test_stopping_leaves_no_zygote_and_the_template_reaps_its_clones(fresh):
 
 
 def test_a_dead_clone_is_replaced_by_a_new_clone(fresh):
-    Zygote.prestart(1)
+    Zygote.prestart()
     first = Zygote.acquire()
     first.proc.kill()
     deadline = time.monotonic() + 5

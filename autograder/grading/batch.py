@@ -48,7 +48,7 @@ def grade_all(
     # two per core: while one submission's child computes, another's grader thread judges
     # (and a submission that hangs holds a thread, not a core)
     jobs = jobs or 2 * (os.cpu_count() or 1)
-    Zygote.prestart(min(jobs, len(submissions)))  # it boots while the questions are built
+    Zygote.prestart()  # the template boots while the questions are built
     questions = build_questions() if questions is None else questions
     # the derivations' truth is read while the first children run (a judge that needs a
     # question before then waits for it: derivations/check.py prepares each once, locked)

@@ -175,15 +175,14 @@ class Zygote:
         return cls.clone()
 
     @classmethod
-    def prestart(cls, count: int = 1) -> None:
+    def prestart(cls) -> None:
         """Start the template zygote without waiting for it: it imports numpy and the runtime
         while the grader does its own start-up (a zygote runs no student code, so one started
         early is as safe as one started on demand). The zygotes that fork children are its
-        clones, made on demand. `count` is how many children will run at once (one template
-        serves them all)."""
+        clones, made on demand, one per child running at once."""
         with cls._template_lock:
             if cls._template is None or cls._template.proc.poll() is not None:
-                cls._template = cls()
+                cls._template = cls.boot()
 
     @classmethod
     def clone(cls) -> Zygote:
@@ -192,39 +191,34 @@ class Zygote:
         with cls._template_lock:
             template = cls._template
             if template is None or template.proc.poll() is not None:
-                template = cls._template = cls()
+                template = cls._template = cls.boot()
             try:
-                return cls(template=template)
+                return template._fork_clone()
             except (ZygoteLost, OSError):  # the template died: one more boot
-                template = cls._template = cls()
-                return cls(template=template)
+                template = cls._template = cls.boot()
+                return template._fork_clone()
 
     def release(self) -> None:
         if self.proc.poll() is None:
             with Zygote._lock:
                 Zygote._idle.append(self)
 
-    def __init__(self, template: Zygote | None = None):
-        ours, theirs = socket.socketpair()
+    def __init__(self, proc: subprocess.Popen | Clone, control: socket.socket):
+        self.proc, self.control = proc, control
+        self._replies = control.makefile("rb")
         self.cloned = 0  # clones forked from this one (a template with none has none to reap)
-        if template is not None:
-            self.control = ours
-            self._replies = ours.makefile("rb")
-            try:
-                socket.send_fds(template.control, [b'{"clone": true}'], [theirs.fileno()])
-                pid = template._reply("pid")
-            finally:
-                theirs.close()
-            template.cloned += 1
-            self.proc = Clone(pid, ours)
-            Zygote._all.append(self)
-            return
+        Zygote._all.append(self)
+
+    @classmethod
+    def boot(cls) -> Zygote:
+        """A new zygote process: a fresh Python that imports numpy and the runtime."""
         if Zygote._runtime_folder is None:
             Zygote._runtime_folder = _runtime()
+        ours, theirs = socket.socketpair()
         boot = ZYGOTE_BOOT.format(
             runtime=str(Zygote._runtime_folder), site=SITE, fd=theirs.fileno()
         )
-        self.proc = subprocess.Popen(
+        proc = subprocess.Popen(
             [sys.executable, "-I", "-S", "-c", boot],
             env=dict(ENV, MPLCONFIGDIR=str(Zygote._runtime_folder / "mplconfig")),
             stdin=subprocess.DEVNULL,
@@ -234,9 +228,21 @@ class Zygote:
             start_new_session=True,  # its children must not find the grader's process group
         )
         theirs.close()
-        self.control = ours
-        self._replies = ours.makefile("rb")
-        Zygote._all.append(self)
+        return cls(proc, ours)
+
+    def _fork_clone(self) -> Zygote:
+        """A copy of this zygote (the template), serving a socket of its own."""
+        ours, theirs = socket.socketpair()
+        try:
+            socket.send_fds(self.control, [b'{"clone": true}'], [theirs.fileno()])
+            pid = self._reply("pid")
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        self.cloned += 1
+        return Zygote(Clone(pid, ours), ours)
 
     def fork(self, sandbox: Path, fds: tuple[int, int, int]) -> int:
         """A new child in `sandbox` using the three pipe ends (calls, results, output)."""
@@ -288,8 +294,8 @@ class ZygoteLost(RuntimeError):
 
 @atexit.register
 def _stop_zygotes() -> None:
-    """The clones first, then the template, which reaps them before it exits."""
-    for zygote in sorted(Zygote._all, key=lambda z: z is Zygote._template):
+    """The clones first, then the booted ones (the template), which reap them before exiting."""
+    for zygote in sorted(Zygote._all, key=lambda z: isinstance(z.proc, subprocess.Popen)):
         if zygote.proc.poll() is None:
             zygote.stop()
 
