@@ -1,5 +1,6 @@
 """The grading harness end to end: check, grade, submit, release, notebooks' check_here."""
 
+import copy
 import csv
 import json
 import os
@@ -214,3 +215,55 @@ def test_check_table_has_a_status_per_question_and_warns_on_feedback_only_failur
     assert solved.exit_code == 0 and "WARNING" not in solved.output and "FAIL" not in solved.output
     stubs = runner.invoke(app, ["check", str(EXERCISES)], terminal_width=200)
     assert stubs.exit_code == 1 and "FAIL" in stubs.output
+
+
+def _same_pairs():
+    """(grader's input, the copy after the student's call) pairs: unchanged copies, and every
+    way a copy can change or keep its plain value."""
+    rng = np.random.default_rng(0)
+    params = {"W1": rng.normal(size=(3, 4)), "b1": np.zeros((3, 1)), "w": 1.5}
+    X = rng.normal(size=(4, 5))
+    items = [1, 2.0, "x", None, True]
+    untouched = [params, X, items, np.float64(2.0), -0.0, float("nan")]
+    pairs = [(a, copy.deepcopy(a)) for a in untouched]
+    pairs += [
+        (params, dict(params, W1=params["W1"].T.copy())),  # transposed in place of the input
+        (params, dict(params, b1=params["b1"].astype(np.float32))),  # another dtype
+        (params, dict(reversed(list(params.items())))),  # the keys in another order
+        (X, X[:, ::-1].copy()),  # changed values
+        (X, np.asfortranarray(X)),  # the same values in another memory order: unchanged
+        (X, X.tolist()),  # a list in place of the array
+        (X, np.ma.masked_array(X)),  # a subclass holding the same values
+        (items, [1, 2, "x", None, True]),  # 2.0 became 2
+        (items, [1, 2.0, "x", None, 1]),  # True became 1
+        (items, tuple(items)),  # a tuple encodes as the list it holds
+        (-0.0, 0.0),
+        (float("nan"), float("nan")),
+        (np.float64(2.0), np.float32(2.0)),
+        (np.float64(2.0), 2.0),
+        (1, True),
+    ]
+    return pairs
+
+
+@pytest.mark.parametrize("given, after", _same_pairs())
+def test_the_input_change_check_agrees_with_plain_encoding(given, after):
+    """The child's check that a function left its inputs alone compares directly; it must say
+    what comparing the two plain encodings (the rule before) says."""
+    from autograder.grading.sandbox.child import _same
+
+    assert _same(given, after) == (plain.dumps(given) == plain.dumps(after))
+
+
+def test_norms_are_np_linalg_norms_bit_for_bit():
+    from autograder.grading.cases.compare import _norm
+
+    rng = np.random.default_rng(1)
+    for shape in [(), (3,), (4, 5), (5, 4), (3, 1)]:
+        for _ in range(300):
+            a = rng.normal(size=shape) * 10.0 ** rng.integers(-8, 8)
+            if a.ndim == 2 and rng.random() < 0.5:
+                a = a.T
+            if a.ndim == 2 and rng.random() < 0.3:
+                a = a[:, ::-1]
+            assert _norm(np.asarray(a, float)) == float(np.linalg.norm(a))
