@@ -11,17 +11,23 @@ from autograder.feedback import Feedback
 from autograder.grading.cases.compare import MODIFIES_INPUTS, as_numeric, describe
 
 
+def check_shapes(label: str, name: str, values: dict, spec: dict, dims: dict) -> str | None:
+    """The first entry of `values` (params, grads, a cache: every key of `spec` present) that is
+    not numbers of its shape in `spec`, as feedback naming `name[key]`."""
+    for key, shape in spec.items():
+        _, problem = as_numeric(values[key], resolve(shape, dims))
+        if problem:
+            return f"{label}: {name}[{key!r}]: " + problem
+    return None
+
+
 def check_params_dict(label: str, params, module: str, dims: dict) -> str | None:
     spec = PARAMS[module]
     if not isinstance(params, dict):
         return f"{label} must return a dict of parameters, got {describe(params)}"
     if set(params) != set(spec):
         return f"{label} must return the keys {sorted(spec)}, got {sorted(params)}"
-    for key, shape in spec.items():
-        _, problem = as_numeric(params[key], resolve(shape, dims))
-        if problem:
-            return f"{label}: params[{key!r}]: " + problem
-    return None
+    return check_shapes(label, "params", params, spec, dims)
 
 
 def check_init(results, module: str, dims: dict) -> str | None:
@@ -98,8 +104,4 @@ def check_forward_output(value, module: str, dims: dict) -> str | None:
     missing = [key for key in CACHE[module] if key not in cache]
     if missing:
         return f"{label}: cache must hold {sorted(CACHE[module])}; missing {missing}"
-    for key, shape in CACHE[module].items():
-        _, problem = as_numeric(cache[key], resolve(shape, dims))
-        if problem:
-            return f"{label}: cache[{key!r}]: " + problem
-    return None
+    return check_shapes(label, "cache", cache, CACHE[module], dims)

@@ -15,10 +15,7 @@ from autograder.grading.cases.inputs import (
     random_params,
     sizes_for,
 )
-from autograder.grading.cases.properties import (
-    check_forward_output,
-    check_init,
-)
+from autograder.grading.cases.properties import check_forward_output, check_init, check_shapes
 from autograder.grading.cases.question import Case, make_call
 from autograder.paths import MODEL_MODULES
 
@@ -93,11 +90,7 @@ def _backward_cases(module: str) -> list[Case]:
             keys = sorted(grads) if isinstance(grads, dict) else describe(grads)
             expected = sorted(PARAMS[module])
             return f"{label} must return a dict with the keys of params {expected}, got {keys}"
-        for key, shape in PARAMS[module].items():
-            _, problem = as_numeric(grads[key], resolve(shape, dims))
-            if problem:
-                return f"{label}: grads[{key!r}]: " + problem
-        return None
+        return check_shapes(label, "grads", grads, PARAMS[module], dims)
 
     def judge_gradcheck(values):
         problem = judge_keys(values)
